@@ -1,0 +1,30 @@
+const brand = Symbol.for('holdfast.error');
+
+/** Every stable code a holdfast error carries. */
+export type HoldfastErrorCode =
+  | 'ERR_HOLDFAST_CONFIG'
+  | 'ERR_HOLDFAST_RETRIES_EXHAUSTED'
+  | 'ERR_HOLDFAST_OUTCOME_UNKNOWN'
+  | 'ERR_HOLDFAST_CIRCUIT_OPEN'
+  | 'ERR_HOLDFAST_CLOSED'
+  | 'ERR_HOLDFAST_ABORTED';
+
+/**
+ * The base of holdfast's errors: a stable `code`, a `name` equal to the class name, the
+ * underlying error as `cause`. Recognise one with `isHoldfastError(e) && e.code === '...'`,
+ * which also works across two copies of the package where `instanceof` would not.
+ */
+export abstract class HoldfastError extends Error {
+  abstract override readonly name: string;
+  abstract readonly code: HoldfastErrorCode;
+  readonly [brand] = true;
+}
+
+/** True for any error thrown by holdfast (any copy of it). */
+export function isHoldfastError(value: unknown): value is HoldfastError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
+}

@@ -1,0 +1,31 @@
+import { AbortedError } from '../errors/AbortedError.js';
+import { type Clock, systemClock } from './Clock.js';
+import { waitsAreInstant } from './instantMode.js';
+
+/**
+ * Waits `ms` milliseconds; an abort ends the wait at once with the signal's reason (an
+ * `AbortedError` unless the signal carries a holdfast error such as `ClosedError`).
+ * No timer or listener survives the promise.
+ */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  if (ms <= 0 || waitsAreInstant()) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(abortReason(signal));
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The error an aborted signal stands for: its reason when that is an Error, else AbortedError. */
+export function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason;
+  return new AbortedError('The operation was aborted by its AbortSignal.', { cause: reason });
+}

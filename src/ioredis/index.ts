@@ -1,0 +1,2 @@
+// holdfast/ioredis: the retrying ioredis client. Filled in by the Redis issue.
+export {};

@@ -1,0 +1,18 @@
+/**
+ * Anything with `info`, `warn` and `error` taking `(message, fields?)`: `console` qualifies,
+ * and `pinoLogger(pino())` adapts pino. `debug` is optional.
+ */
+export interface Logger {
+  info(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+  error(message: string, fields?: object): void;
+  debug?(message: string, fields?: object): void;
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};

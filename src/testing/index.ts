@@ -1,0 +1,2 @@
+// holdfast/testing: FaultProxy and instantRetries for users' tests.
+export {};
