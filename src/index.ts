@@ -69,3 +69,11 @@ export type {
 export { type Logger, silentLogger } from './telemetry/Logger.js';
 export type { TargetDescription, TelemetryOptions } from './telemetry/TelemetryOptions.js';
 export { redact } from './telemetry/redact.js';
+
+// Connection manager (issue 3)
+
+// Reference design API: DatabaseConnectionRetry, RedisConnectionRetry, wrappers (issue 2/3)
+
+// Circuit breaker and retry budget (issue 7)
+
+// Telemetry: instrumentation, pino adapter (issue 6)
