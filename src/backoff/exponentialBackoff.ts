@@ -18,6 +18,8 @@ export interface BackoffParams {
 
 /** The delay before retry `retry` (1, 2, ...) without jitter: min(base * factor^(n-1), max). */
 export function exponentialDelay(retry: number, params: BackoffParams): number {
+  // A zero base stays zero: 0 x Infinity (a power that overflowed) would be NaN.
+  if (params.baseDelayMs === 0) return 0;
   const raw = params.baseDelayMs * params.exponentialBase ** (retry - 1);
   return Math.min(Number.isFinite(raw) ? raw : params.maxDelayMs, params.maxDelayMs);
 }

@@ -11,7 +11,7 @@ export const jitterModes: readonly JitterMode[] = [
   'decorrelated',
 ];
 
-/** The reference design's jitter: the delay times a factor drawn uniformly from [0.5, 1.5). */
+/** The reference design's jitter: the delay times a factor drawn uniformly from [0.5, 1.5]. */
 export function proportionalJitter(delayMs: number, random: Random): number {
   return delayMs * (0.5 + random());
 }

@@ -6,19 +6,21 @@ import {
   type ClassifyContext,
   fatal,
   isRetryable,
+  transient,
 } from './Classification.js';
 import { errorCode, errorErrno, errorName, innermostSocketError } from './errorFields.js';
 import {
   isMysqlClosedStateError,
   mysqlCodeTable,
   mysqlErrnoTable,
+  mysqlStatementErrnoTable,
+  mysqlStatementTable,
   mysqlTransactionErrnoTable,
   mysqlTransactionTable,
 } from './mysqlErrors.js';
 import { dnsNotFound, networkErrorTable } from './networkErrors.js';
 import { redisConnectionCodes, redisReplyTable } from './redisErrors.js';
 import { redisReplyPrefix } from './redisReplyPrefix.js';
-import { transient } from './Classification.js';
 
 /** Which built-in tables a classifier consults (network errors always). */
 export type ErrorTable = 'mysql' | 'redis';
@@ -37,6 +39,7 @@ export interface ErrorClassifierOptions {
 const programmingErrors = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']);
 const defaultContext: ClassifyContext = { attempt: 1, scope: 'execute' };
 const closedState = transient('mysql: command on a closed connection');
+const dnsNotFoundFatal = fatal('network: host name not found (ENOTFOUND)');
 const unknownError = fatal('unknown error: not retried (add a classifier rule to retry it)');
 
 /**
@@ -101,10 +104,7 @@ export class ErrorClassifier {
     if (code !== undefined) {
       const network = networkErrorTable[code];
       if (network) return network;
-      if (code === 'ENOTFOUND')
-        return this.#retryDnsNotFound
-          ? dnsNotFound
-          : fatal('network: host name not found (ENOTFOUND)');
+      if (code === 'ENOTFOUND') return this.#retryDnsNotFound ? dnsNotFound : dnsNotFoundFatal;
       if (this.#redis) {
         const redis = redisConnectionCodes[code];
         if (redis) return redis;
@@ -112,7 +112,7 @@ export class ErrorClassifier {
       if (this.#mysql) {
         const mysql =
           mysqlCodeTable[code] ??
-          (context.scope === 'transaction' ? mysqlTransactionTable[code] : undefined);
+          (context.scope === 'transaction' ? mysqlTransactionTable : mysqlStatementTable)[code];
         if (mysql) return mysql;
       }
     }
@@ -121,7 +121,9 @@ export class ErrorClassifier {
       if (errno !== undefined) {
         const byNumber =
           mysqlErrnoTable[errno] ??
-          (context.scope === 'transaction' ? mysqlTransactionErrnoTable[errno] : undefined);
+          (context.scope === 'transaction' ? mysqlTransactionErrnoTable : mysqlStatementErrnoTable)[
+            errno
+          ];
         if (byNumber) return byNumber;
       }
       if (isMysqlClosedStateError(inner)) return closedState;

@@ -22,11 +22,13 @@ function field(error: unknown, key: string): unknown {
 
 /**
  * Node reports a refused connect to a name with several addresses as an AggregateError; its
- * first inner error carries the socket code.
+ * inner errors carry the socket codes. Returns the first inner error with a code (else the
+ * first inner error), or the error itself when it is not such an aggregate.
  */
 export function innermostSocketError(error: unknown): unknown {
   if (error instanceof AggregateError && errorCode(error) === undefined) {
-    return error.errors[0] ?? error;
+    const inner = error.errors as readonly unknown[];
+    return inner.find((e) => errorCode(e) !== undefined) ?? inner[0] ?? error;
   }
   return error;
 }

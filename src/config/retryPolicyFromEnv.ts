@@ -8,10 +8,16 @@ export type EnvPrefix = 'DB' | 'REDIS';
 
 /**
  * The defaults with the environment applied: `<PREFIX>_RETRY_MAX_ATTEMPTS` (= maxRetries),
- * `<PREFIX>_RETRY_BASE_DELAY` and `<PREFIX>_RETRY_MAX_DELAY` (seconds). Explicit options are
- * merged over the result by the caller, so option > environment > default.
+ * `<PREFIX>_RETRY_BASE_DELAY` and `<PREFIX>_RETRY_MAX_DELAY` (seconds, converted to ms).
+ * Unset or empty variables leave the default. Explicit options are merged over the result by
+ * the caller (`resolveRetryPolicy(options, retryPolicyFromEnv(...))`), so
+ * option > environment > default.
  *
- * @throws {ConfigurationError} a malformed value, or a max delay below the base delay
+ * @throws {ConfigurationError} a malformed or out-of-range value, or a max delay below the base
+ *   delay; `error.option` is the variable's name and the message names it and its value
+ * @example
+ * const policy = retryPolicyFromEnv('DB', mysqlRetryDefaults, { DB_RETRY_BASE_DELAY: '2.5' });
+ * policy.baseDelayMs; // 2500
  */
 export function retryPolicyFromEnv(
   prefix: EnvPrefix,
@@ -24,8 +30,8 @@ export function retryPolicyFromEnv(
   const maxRetries = parseEnvNumber(env, attemptsVar, 'count');
   const baseSeconds = parseEnvNumber(env, baseVar, 'seconds');
   const maxSeconds = parseEnvNumber(env, maxVar, 'seconds');
-  const baseDelayMs = baseSeconds === undefined ? defaults.baseDelayMs : baseSeconds * 1000;
-  const maxDelayMs = maxSeconds === undefined ? defaults.maxDelayMs : maxSeconds * 1000;
+  const baseDelayMs = baseSeconds === undefined ? defaults.baseDelayMs : secondsToMs(baseSeconds);
+  const maxDelayMs = maxSeconds === undefined ? defaults.maxDelayMs : secondsToMs(maxSeconds);
   if (maxDelayMs < baseDelayMs) {
     throw new ConfigurationError(
       `${maxVar} (${maxDelayMs / 1000} s) must be >= ${baseVar} (${baseDelayMs / 1000} s). Raise ${maxVar} or lower ${baseVar}.`,
@@ -38,12 +44,21 @@ export function retryPolicyFromEnv(
       defaults,
     );
   } catch (error) {
-    if (error instanceof ConfigurationError && error.option === 'maxRetries') {
+    const variable =
+      error instanceof ConfigurationError
+        ? { maxRetries: attemptsVar, baseDelayMs: baseVar, maxDelayMs: maxVar }[error.option ?? '']
+        : undefined;
+    if (variable !== undefined && error instanceof Error) {
       throw new ConfigurationError(
-        `Environment variable ${attemptsVar}=${JSON.stringify(env[attemptsVar])} is out of range: ${error.message}`,
-        { option: attemptsVar, cause: error },
+        `Environment variable ${variable}=${JSON.stringify(env[variable] ?? '')} is out of range: ${error.message} Fix or unset ${variable}.`,
+        { option: variable, cause: error },
       );
     }
     throw error;
   }
+}
+
+/** Seconds to milliseconds without float noise (1.1 s is 1100 ms, not 1100.0000000000002). */
+function secondsToMs(seconds: number): number {
+  return Math.round(seconds * 1_000_000) / 1000;
 }

@@ -7,7 +7,9 @@ export type HoldfastErrorCode =
   | 'ERR_HOLDFAST_OUTCOME_UNKNOWN'
   | 'ERR_HOLDFAST_CIRCUIT_OPEN'
   | 'ERR_HOLDFAST_CLOSED'
-  | 'ERR_HOLDFAST_ABORTED';
+  | 'ERR_HOLDFAST_ABORTED'
+  // holdfast/mysql2 (issue 4): a pool checkout gave up (server unreachable, pool exhausted, queue full).
+  | 'ERR_HOLDFAST_CHECKOUT';
 
 /**
  * The base of holdfast's errors: a stable `code`, a `name` equal to the class name, the

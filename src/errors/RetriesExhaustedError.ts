@@ -1,7 +1,11 @@
 import { HoldfastError } from './HoldfastError.js';
 
+/** Why a retry loop gave up. */
+export type RetryStopReason = 'retries' | 'deadline' | 'budget';
+
 /**
- * Every allowed attempt failed (or the retry budget, deadline or classifier stopped the loop).
+ * Every allowed attempt failed with a retryable error (or the retry budget or `maxElapsedMs`
+ * stopped the loop first). A fatal error is never wrapped: it is thrown as it is.
  * `cause` is the LAST error, as the reference design raises it.
  */
 export class RetriesExhaustedError extends HoldfastError {
@@ -13,9 +17,19 @@ export class RetriesExhaustedError extends HoldfastError {
   readonly target: string;
   declare readonly cause: unknown;
 
-  constructor(message: string, options: { cause: unknown; attempts: number; target: string }) {
+  /**
+   * What ended the loop: `retries` (maxRetries used up), `deadline` (the next attempt would
+   * start after maxElapsedMs) or `budget` (the retry budget refused the retry).
+   */
+  readonly reason: RetryStopReason;
+
+  constructor(
+    message: string,
+    options: { cause: unknown; attempts: number; target: string; reason?: RetryStopReason },
+  ) {
     super(message, { cause: options.cause });
     this.attempts = options.attempts;
     this.target = options.target;
+    this.reason = options.reason ?? 'retries';
   }
 }

@@ -1,4 +1,5 @@
 import { AbortedError } from '../errors/AbortedError.js';
+import { isHoldfastError } from '../errors/HoldfastError.js';
 import { type Clock, systemClock } from './Clock.js';
 import { waitsAreInstant } from './instantMode.js';
 
@@ -23,9 +24,16 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
   });
 }
 
-/** The error an aborted signal stands for: its reason when that is an Error, else AbortedError. */
+/**
+ * The error an aborted signal stands for: its reason when that is a holdfast error (a
+ * `ClosedError` from `close()`), else an `AbortedError` whose `cause` is the reason (the
+ * DOMException of `controller.abort()` or `AbortSignal.timeout()`, or the caller's own value).
+ */
 export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name !== 'AbortError') return reason;
-  return new AbortedError('The operation was aborted by its AbortSignal.', { cause: reason });
+  if (reason instanceof Error && isHoldfastError(reason)) return reason;
+  return new AbortedError(
+    'The operation was aborted by its AbortSignal; nothing further was attempted.',
+    { cause: reason },
+  );
 }

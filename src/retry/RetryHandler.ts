@@ -1,10 +1,10 @@
 import { backoffDelay } from '../backoff/exponentialBackoff.js';
 import type { Classification, OperationScope } from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
+import { RetriesExhaustedError, type RetryStopReason } from '../errors/RetriesExhaustedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { type Random, systemRandom } from '../internal/Random.js';
-import { sleep } from '../internal/sleep.js';
+import { abortReason, sleep } from '../internal/sleep.js';
 import {
   type Instrumentation,
   type OperationKind,
@@ -13,30 +13,44 @@ import {
 } from '../telemetry/Instrumentation.js';
 import { describeError } from '../telemetry/redact.js';
 import type { AttemptContext } from './AttemptContext.js';
-import type { CircuitBreakerHook, RetryBudgetHook } from './hooks.js';
+import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from './hooks.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
 
 export interface RetryHandlerOptions extends RetryOptions {
   /** Name used in errors, spans and log lines. @default 'operation' */
   readonly name?: string;
+  /** @default a new ErrorClassifier() with the MySQL and Redis tables */
   readonly classifier?: ErrorClassifier;
+  /** @default noopInstrumentation */
   readonly instrumentation?: Instrumentation;
+  /** Asked before every retry; a refusal ends the loop with RetriesExhaustedError. */
   readonly budget?: RetryBudgetHook;
+  /** Asked before every attempt; its CircuitOpenError is thrown as it is. */
   readonly circuitBreaker?: CircuitBreakerHook;
-  /** Defaults the options are merged over (environment or driver defaults). */
+  /** Defaults the options are merged over (environment or driver defaults). @default mysqlRetryDefaults */
   readonly defaults?: RetryPolicy;
   readonly clock?: Clock;
   readonly random?: Random;
 }
 
 export interface ExecuteOptions {
+  /** Ends a wait at once with AbortedError; checked before every attempt, passed to `fn`. */
   readonly signal?: AbortSignal;
-  /** @default 'execute' */
+  /**
+   * The operation's kind in telemetry. `'execute'` and `'checkout'` open their telemetry only
+   * when an attempt fails (the hot path allocates nothing); `'connect'`, `'verify'` and
+   * `'transaction'` open it before the first attempt, so the reference log lines
+   * ("Attempting to connect to X") appear. @default 'execute'
+   */
   readonly kind?: OperationKind;
-  /** @default 'execute' */
+  /** Where errors are classified (deadlocks retry only for a whole transaction). @default 'execute' */
   readonly scope?: OperationScope;
 }
+
+type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown; readonly classification: Classification };
 
 const firstAttempt: AttemptContext = Object.freeze({ attempt: 1, signal: undefined });
 const handlerKeys = new Set([
@@ -52,13 +66,18 @@ const handlerKeys = new Set([
 
 /**
  * Runs a function, retrying what the classifier calls retryable with jittered exponential
- * backoff. The first attempt is immediate; after `maxRetries` retries the caller gets a
- * `RetriesExhaustedError` whose `cause` is the last error. A fatal error is thrown as it is.
+ * backoff. The first attempt is immediate; retry n waits `backoffDelay(n)` (times
+ * `throttledDelayFactor` after a throttled error, capped at `maxDelayMs`). After `maxRetries`
+ * retries the caller gets a `RetriesExhaustedError` whose `cause` is the last error and
+ * `attempts` is `maxRetries + 1`. A fatal error is thrown as it is, after that one attempt.
  *
- * The happy path creates no span and reads no clock: telemetry starts when an attempt fails.
+ * Without breaker, budget or signal the first attempt runs outside the loop: no span, no
+ * promise beyond the caller's, and the clock is read only when telemetry or `maxElapsedMs`
+ * needs the start time; telemetry opens when that attempt fails.
  *
  * @throws {RetriesExhaustedError} every allowed attempt failed, or the budget or deadline ended the loop
- * @throws {AbortedError} the caller's signal fired during a wait
+ * @throws {AbortedError} the caller's signal fired before an attempt or during a wait
+ * @throws {CircuitOpenError} the circuit breaker refused an attempt
  * @example
  * const handler = new RetryHandler({ maxRetries: 3, baseDelayMs: 100 });
  * const rows = await handler.execute(() => fetchRows(), 'fetch rows');
@@ -72,7 +91,12 @@ export class RetryHandler {
   readonly #breaker: CircuitBreakerHook | undefined;
   readonly #clock: Clock;
   readonly #random: Random;
+  /** No breaker and no budget: a first attempt may run outside the loop. */
+  readonly #direct: boolean;
+  /** Someone needs the start time of a direct first attempt: telemetry or a deadline. */
+  readonly #timed: boolean;
 
+  /** @throws {ConfigurationError} an unknown, malformed or out-of-range retry option */
   constructor(options: RetryHandlerOptions = {}) {
     const retryOnly: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) {
@@ -90,35 +114,41 @@ export class RetryHandler {
     this.#breaker = options.circuitBreaker;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
+    this.#direct = this.#breaker === undefined && this.#budget === undefined;
+    this.#timed =
+      this.#instrumentation !== noopInstrumentation || this.policy.maxElapsedMs !== undefined;
   }
 
+  /**
+   * Runs `fn` until it succeeds, fails fatally, or the policy gives up.
+   *
+   * @param fn one attempt; told its number and the signal (pass it on to the driver)
+   * @param description names the operation in errors, spans and log lines @default this.name
+   */
   execute<T>(
     fn: (context: AttemptContext) => T | PromiseLike<T>,
     description: string = this.name,
     options?: ExecuteOptions,
   ): Promise<T> {
-    if (
-      this.#breaker !== undefined ||
-      this.#budget !== undefined ||
-      options?.signal !== undefined
-    ) {
-      return this.#loop(fn, description, options, undefined);
+    if (!this.#direct || (options !== undefined && !isDirect(options))) {
+      return this.#loop(fn, description, options, this.#clock.now(), undefined);
     }
+    const started = this.#timed ? this.#clock.now() : undefined;
     let result: T | PromiseLike<T>;
     try {
       result = fn(firstAttempt);
     } catch (error) {
-      return this.#loop(fn, description, options, error);
+      return this.#loop(fn, description, options, started, { error });
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(undefined, (error: unknown) =>
-        this.#loop(fn, description, options, error),
+        this.#loop(fn, description, options, started, { error }),
       );
     }
     return Promise.resolve(result);
   }
 
-  /** The delay before retry `retry` after an error of this classification. */
+  /** The delay (ms) before retry `retry` (1, 2, ...) after an error of this classification. */
   delayFor(retry: number, previousDelayMs: number, classification: Classification): number {
     const delay = backoffDelay(retry, previousDelayMs, this.policy, this.#random);
     return classification.kind === 'throttled'
@@ -126,47 +156,69 @@ export class RetryHandler {
       : delay;
   }
 
+  /**
+   * The retry loop. `first` is the failure of a first attempt that already ran outside the loop
+   * (its telemetry is opened late, back-dated to `startedAt` when that was read).
+   */
   async #loop<T>(
     fn: (context: AttemptContext) => T | PromiseLike<T>,
     description: string,
     options: ExecuteOptions | undefined,
-    firstError: unknown,
+    startedAt: number | undefined,
+    first: { readonly error: unknown } | undefined,
   ): Promise<T> {
-    const started = this.#clock.now();
+    const started = startedAt ?? this.#clock.now();
     const signal = options?.signal;
     const scope = options?.scope ?? 'execute';
     const op = this.#instrumentation.operation(options?.kind ?? 'execute', description, started);
-    let attempt = 1;
+    let outcome: Outcome<T>;
+    if (first === undefined) {
+      outcome = await this.#attempt(fn, 1, signal, op, scope);
+    } else {
+      const classification = this.classifier.classify(first.error, { attempt: 1, scope });
+      op.attempt(1, startedAt).fail(first.error, classification);
+      outcome = { ok: false, error: first.error, classification };
+    }
     let previousDelay = 0;
-    let error: unknown = firstError;
-    let attemptDone = firstError !== undefined;
-    for (;;) {
-      if (!attemptDone) {
-        const outcome = await this.#attempt(fn, attempt, signal, op, scope);
-        if (outcome.ok) {
-          op.succeed(attempt);
-          return outcome.value;
-        }
-        error = outcome.error;
+    for (let attempt = 1; ; attempt++) {
+      if (outcome.ok) {
+        op.succeed(attempt);
+        return outcome.value;
       }
-      attemptDone = false;
-      const classification = this.classifier.classify(error, { attempt, scope });
-      if (firstError !== undefined && attempt === 1)
-        op.attempt(1, started).fail(error, classification);
+      const { error, classification } = outcome;
+      // A failure after the caller aborted is the abort's doing: report the abort.
+      if (signal?.aborted) throw this.#aborted(op, signal, attempt);
       if (classification.kind === 'fatal') {
         op.fail(error, attempt);
         throw error;
       }
-      const delay = this.delayFor(attempt, previousDelay, classification);
-      const stop = this.#stopReason(attempt, delay, started, classification);
+      let stop: RetryStopReason | undefined;
+      let delay = 0;
+      if (attempt > this.policy.maxRetries) {
+        stop = 'retries';
+      } else {
+        delay = this.delayFor(attempt, previousDelay, classification);
+        const deadline = this.policy.maxElapsedMs;
+        if (deadline !== undefined && this.#clock.now() + delay - started > deadline) {
+          stop = 'deadline';
+        } else if (this.#budget !== undefined && !this.#budget.tryRetry(classification.kind)) {
+          op.event('budget.exhausted', { retry: attempt });
+          stop = 'budget';
+        }
+      }
       if (stop !== undefined) {
         op.fail(error, attempt);
         throw this.#exhausted(description, attempt, error, stop);
       }
       op.retryScheduled(attempt, delay, error);
-      await sleep(delay, signal, this.#clock);
+      try {
+        await sleep(delay, signal, this.#clock);
+      } catch (abort) {
+        op.fail(abort, attempt);
+        throw abort;
+      }
       previousDelay = delay;
-      attempt += 1;
+      outcome = await this.#attempt(fn, attempt + 1, signal, op, scope);
     }
   }
 
@@ -176,62 +228,58 @@ export class RetryHandler {
     signal: AbortSignal | undefined,
     op: OperationTelemetry,
     scope: OperationScope,
-  ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  ): Promise<Outcome<T>> {
+    // An abort before an attempt (or in the gap after a wait) means no further attempt.
+    if (signal?.aborted) throw this.#aborted(op, signal, attempt - 1);
     const span = op.attempt(attempt);
-    let ticket;
+    let ticket: CircuitTicket | undefined;
+    let value: T;
     try {
       ticket = this.#breaker?.acquire();
-      const value = await fn(
-        attempt === 1 && signal === undefined ? firstAttempt : { attempt, signal },
-      );
-      ticket?.success();
-      this.#budget?.recordSuccess();
-      span.succeed();
-      return { ok: true, value };
+      value = await fn(attempt === 1 && signal === undefined ? firstAttempt : { attempt, signal });
     } catch (error) {
       const classification = this.classifier.classify(error, { attempt, scope });
       ticket?.failure(error, classification);
       span.fail(error, classification);
-      return { ok: false, error };
+      return { ok: false, error, classification };
     }
+    ticket?.success();
+    this.#budget?.recordSuccess();
+    span.succeed();
+    return { ok: true, value };
   }
 
-  #stopReason(
-    attempt: number,
-    delay: number,
-    started: number,
-    classification: Classification,
-  ): string | undefined {
-    if (attempt > this.policy.maxRetries) return 'retries';
-    const deadline = this.policy.maxElapsedMs;
-    if (deadline !== undefined && this.#clock.now() + delay - started > deadline) return 'deadline';
-    if (
-      this.#budget &&
-      classification.kind !== 'fatal' &&
-      !this.#budget.tryRetry(classification.kind)
-    ) {
-      return 'budget';
-    }
-    return undefined;
+  #aborted(op: OperationTelemetry, signal: AbortSignal, attempts: number): Error {
+    const error = abortReason(signal);
+    op.fail(error, attempts);
+    return error;
   }
 
   #exhausted(
     description: string,
     attempts: number,
     error: unknown,
-    stop: string,
+    reason: RetryStopReason,
   ): RetriesExhaustedError {
     const why =
-      stop === 'retries'
+      reason === 'retries'
         ? `after ${attempts - 1} retries`
-        : stop === 'deadline'
+        : reason === 'deadline'
           ? `within maxElapsedMs (${this.policy.maxElapsedMs}) after ${attempts} attempts`
           : `after ${attempts} attempts: the retry budget is spent`;
     return new RetriesExhaustedError(
       `${description} failed ${why}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
-      { cause: error, attempts, target: this.name },
+      { cause: error, attempts, target: this.name, reason },
     );
   }
+}
+
+function isDirect(options: ExecuteOptions): boolean {
+  const kind = options.kind;
+  return (
+    options.signal === undefined &&
+    (kind === undefined || kind === 'execute' || kind === 'checkout')
+  );
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

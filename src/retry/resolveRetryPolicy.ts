@@ -1,6 +1,7 @@
 import { jitterModes } from '../backoff/jitter.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import {
+  describe,
   expectFiniteNumber,
   expectInteger,
   expectOneOf,
@@ -17,11 +18,26 @@ import {
 export const maxRetriesLimit = 10_000;
 
 /**
+ * The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days): Node fires a longer
+ * `setTimeout` after 1 ms instead, which would turn a backoff into a busy loop.
+ */
+export const maxDelayLimitMs = 2_147_483_647;
+
+/**
  * Merges options over defaults (explicit option > environment > default: pass the environment's
  * options as `defaults`) and validates eagerly.
  *
+ * Ranges: `maxRetries` a whole number in [0, 10000]; `baseDelayMs` and `maxDelayMs` finite,
+ * >= 0 and <= 2^31 - 1 ms, with `maxDelayMs` >= `baseDelayMs`; `exponentialBase` and
+ * `throttledDelayFactor` finite and >= 1; `maxElapsedMs` finite and >= 1 when given; `jitter`
+ * one of `jitterModes`. The result is frozen.
+ *
  * @throws {ConfigurationError} an unknown key, a value of the wrong type or range, or
- *   `maxDelayMs` < `baseDelayMs`; the message names the option and the value.
+ *   `maxDelayMs` < `baseDelayMs`; the message names the option and the value, and
+ *   `error.option` is the key.
+ * @example
+ * const policy = resolveRetryPolicy({ maxRetries: 5 }, redisRetryDefaults);
+ * policy.baseDelayMs; // 500
  */
 export function resolveRetryPolicy(
   options: RetryOptions = {},
@@ -30,12 +46,15 @@ export function resolveRetryPolicy(
 ): RetryPolicy {
   // Callers from JavaScript can pass anything.
   const untyped: unknown = options;
-  if (typeof untyped !== 'object' || untyped === null) {
-    throw new ConfigurationError(`Expected ${where} to be an object.`);
+  if (typeof untyped !== 'object' || untyped === null || Array.isArray(untyped)) {
+    throw new ConfigurationError(`Expected ${where} to be an object, got ${describe(untyped)}.`);
   }
   rejectUnknownKeys(options, retryOptionKeys, where);
-  const pick = <K extends keyof RetryPolicy>(key: K): RetryPolicy[K] =>
-    (options as Partial<RetryPolicy>)[key] ?? defaults[key];
+  // `undefined` means "not given"; `null` from JavaScript is a value, and is rejected.
+  const pick = (key: keyof RetryPolicy): unknown => {
+    const given: unknown = (options as Record<string, unknown>)[key];
+    return given === undefined ? defaults[key] : given;
+  };
 
   const maxRetries = expectInteger('maxRetries', pick('maxRetries'), 0);
   if (maxRetries > maxRetriesLimit) {
@@ -46,6 +65,12 @@ export function resolveRetryPolicy(
   }
   const baseDelayMs = expectFiniteNumber('baseDelayMs', pick('baseDelayMs'), 0);
   const maxDelayMs = expectFiniteNumber('maxDelayMs', pick('maxDelayMs'), 0);
+  if (maxDelayMs > maxDelayLimitMs) {
+    throw new ConfigurationError(
+      `Expected \`maxDelayMs\` (${maxDelayMs}) to be <= ${maxDelayLimitMs} (the longest timer Node can hold).`,
+      { option: 'maxDelayMs' },
+    );
+  }
   if (maxDelayMs < baseDelayMs) {
     throw new ConfigurationError(
       `Expected \`maxDelayMs\` (${maxDelayMs}) to be >= \`baseDelayMs\` (${baseDelayMs}).`,

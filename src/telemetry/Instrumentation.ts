@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/Classification.js';
+import type { PoolMetrics, PoolSnapshot } from './poolMetrics.js';
 
 /**
  * The seam between the retry machinery and telemetry (spans, metrics, log lines). The retry
@@ -13,7 +14,31 @@ export interface Instrumentation {
   operation(kind: OperationKind, description: string, startTimeMs?: number): OperationTelemetry;
   /** The target's connection state changed (state metric, log at debug). */
   stateChanged(status: string, previous: string): void;
+  /**
+   * The target's circuit breaker changed state: `holdfast.circuit.state` metric, a WARN line when
+   * it opens, INFO when it half-opens or closes. (The span events `circuit.opened` ... go on the
+   * operation through `OperationTelemetry.event`.) Optional: absent on `noopInstrumentation`.
+   */
+  circuitChanged?(status: CircuitStatus, previous: CircuitStatus | undefined): void;
+  /**
+   * Reports the target's retry budget as the `holdfast.budget.tokens` gauge, reading `tokens` at
+   * each collection. Returns the function that stops reporting.
+   */
+  observeBudget?(tokens: () => number): () => void;
+  /**
+   * Reports a pool of this target as the `db.client.connection.*` metrics (see
+   * `registerPoolMetrics`); the returned handle records timings and unregisters.
+   */
+  observePool?(poolName: string, snapshot: () => PoolSnapshot): PoolMetrics;
+  /**
+   * The component is gone: it stops counting in the state metrics and its gauges stop. Spans of
+   * operations still open are not touched (they end when their operations do).
+   */
+  close?(): void;
 }
+
+/** A circuit breaker's status as telemetry reports it (`holdfast.circuit.state`). */
+export type CircuitStatus = 'closed' | 'open' | 'half-open';
 
 export type OperationKind = 'connect' | 'execute' | 'checkout' | 'transaction' | 'verify';
 
@@ -33,6 +58,11 @@ export interface OperationTelemetry {
 export interface AttemptTelemetry {
   succeed(): void;
   fail(error: unknown, classification: Classification): void;
+  /**
+   * Runs `fn` with the attempt's span active, so that spans a driver instrumentation opens
+   * inside it become children of the attempt. Optional: callers fall back to `fn()`.
+   */
+  run?<T>(fn: () => T): T;
 }
 
 const noopAttempt: AttemptTelemetry = { succeed: () => undefined, fail: () => undefined };

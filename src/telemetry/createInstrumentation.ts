@@ -1,83 +1,128 @@
-import type {
-  AttemptTelemetry,
-  Instrumentation,
-  OperationKind,
-  OperationTelemetry,
-} from './Instrumentation.js';
-import { type Logger, silentLogger } from './Logger.js';
-import { describeError } from './redact.js';
+import { type Attributes, trace } from '@opentelemetry/api';
+import { type Clock, systemClock } from '../internal/Clock.js';
+import { defaultLogger } from './defaultLogger.js';
+import type { CircuitStatus, Instrumentation, OperationKind } from './Instrumentation.js';
+import { InstrumentedOperation, type TargetTelemetry } from './InstrumentedOperation.js';
+import { TargetMetrics, meterSource } from './metrics.js';
+import { holdfastAttributes, instrumentationScope } from './names.js';
+import { type PoolMetrics, type PoolSnapshot, registerPoolMetrics } from './poolMetrics.js';
+import { redact } from './redact.js';
+import { safeLogger } from './safeLogger.js';
+import { dbSystemNames, semconvAttributes } from './semconv.js';
 import type { TargetDescription, TelemetryOptions } from './TelemetryOptions.js';
-import { safeInvoke } from '../internal/safeInvoke.js';
 
-const noopAttempt: AttemptTelemetry = { succeed: () => undefined, fail: () => undefined };
+/** Options of `createInstrumentation`. */
+export interface InstrumentationOptions extends TelemetryOptions {
+  /** Times the connect-duration metric. @default the system clock */
+  readonly clock?: Clock;
+}
 
 /**
- * Builds the Instrumentation for one target: the reference design's log lines through the
- * logger (spans and metrics are added by the telemetry module).
+ * Builds the Instrumentation of one target: a span per operation with a child span per attempt,
+ * the `holdfast.*` metrics, and the reference design's log lines (INFO `Attempting to connect to
+ * mysql-main`, INFO `Successfully connected to mysql-main`, ERROR `Failed to connect to
+ * mysql-main after 3 retries: <message>`, WARN per retry). Everything it emits is redacted.
+ *
+ * @param target the target's name and the attributes of its spans
+ * @param options tracer (default: the global `holdfast` tracer), meter (default: the global
+ *   `holdfast` meter, looked up at each use), logger (default: `defaultLogger()`)
+ * @throws {ConfigurationError} no logger is given and HOLDFAST_LOG_LEVEL holds an unknown level
+ * @example
+ * const instrumentation = createInstrumentation(
+ *   { name: 'mysql-main', system: 'mysql', address: 'db', port: 3306 },
+ *   { logger: pinoLogger(pino()) },
+ * );
+ * const handler = new RetryHandler({ name: 'mysql-main', instrumentation });
  */
 export function createInstrumentation(
   target: TargetDescription,
-  options: TelemetryOptions = {},
+  options: InstrumentationOptions = {},
 ): Instrumentation {
-  const logger = options.logger ?? silentLogger;
-  return {
-    operation: (kind, description) => new LoggedOperation(logger, target, kind, description),
-    stateChanged: () => undefined,
-  };
+  return new TargetInstrumentation(target, options);
 }
 
-class LoggedOperation implements OperationTelemetry {
-  constructor(
-    private readonly logger: Logger,
-    private readonly target: TargetDescription,
-    private readonly kind: OperationKind,
-    private readonly description: string,
-  ) {
-    if (kind === 'connect') this.#log('info', `Attempting to connect to ${target.name}`);
+class TargetInstrumentation implements Instrumentation {
+  readonly #t: TargetTelemetry;
+  readonly #target: TargetDescription;
+  readonly #options: InstrumentationOptions;
+  readonly #stops = new Set<() => void>();
+
+  constructor(target: TargetDescription, options: InstrumentationOptions) {
+    const name = redact(target.name);
+    let attributes: Attributes | undefined;
+    this.#target = target;
+    this.#options = options;
+    this.#t = {
+      name,
+      tracer: options.tracer ?? trace.getTracer(instrumentationScope),
+      metrics: new TargetMetrics(name, meterSource(options.meter)),
+      log: safeLogger(options.logger ?? defaultLogger()),
+      clock: options.clock ?? systemClock,
+      attributes: () => (attributes ??= targetAttributes(name, target)),
+    };
   }
 
-  attempt(): AttemptTelemetry {
-    return noopAttempt;
+  operation(kind: OperationKind, description: string, startTimeMs?: number): InstrumentedOperation {
+    return new InstrumentedOperation(this.#t, kind, description, startTimeMs);
   }
 
-  retryScheduled(retry: number, delayMs: number, error: unknown): void {
-    this.#log(
-      'warn',
-      `Retry ${retry} of ${this.description} in ${Math.round(delayMs)} ms: ${describeError(error)}`,
-      {
-        target: this.target.name,
-        retry,
-        delayMs: Math.round(delayMs),
-      },
-    );
+  stateChanged(status: string, previous: string): void {
+    this.#t.metrics.stateChanged(status);
+    this.#t.log.debug?.(`${this.#t.name}: ${previous} -> ${status}`, {
+      target: this.#t.name,
+      status,
+      previous,
+    });
   }
 
-  event(): void {
-    return undefined;
-  }
-
-  succeed(): void {
-    if (this.kind === 'connect') this.#log('info', `Successfully connected to ${this.target.name}`);
-  }
-
-  fail(error: unknown, attempts: number): void {
-    const message = describeError(error);
-    if (this.kind === 'connect') {
-      this.#log(
-        'error',
-        `Failed to connect to ${this.target.name} after ${attempts - 1} retries: ${message}`,
-      );
-    } else {
-      this.#log(
-        'error',
-        `Failed to ${this.kind} ${this.description} after ${attempts - 1} retries: ${message}`,
-      );
+  circuitChanged(status: CircuitStatus, previous: CircuitStatus | undefined): void {
+    this.#t.metrics.circuitChanged(status);
+    const fields = { target: this.#t.name, status, previous };
+    if (status === 'open') this.#t.log.warn(`Circuit breaker for ${this.#t.name} opened`, fields);
+    else if (previous !== undefined) {
+      this.#t.log.info(`Circuit breaker for ${this.#t.name} is ${status}`, fields);
     }
   }
 
-  #log(level: 'info' | 'warn' | 'error', message: string, fields?: object): void {
-    safeInvoke(() => {
-      this.logger[level](message, fields);
-    });
+  observeBudget(tokens: () => number): () => void {
+    return this.#track(this.#t.metrics.observeBudget(tokens));
   }
+
+  observePool(poolName: string, snapshot: () => PoolSnapshot): PoolMetrics {
+    const pool = registerPoolMetrics(this.#options.meter, poolName, snapshot, this.#target);
+    const stop = this.#track(() => {
+      pool.unregister();
+    });
+    return { ...pool, unregister: stop };
+  }
+
+  close(): void {
+    this.#t.metrics.stateChanged('closed');
+    this.#t.metrics.circuitRemoved();
+    for (const stop of [...this.#stops]) stop();
+  }
+
+  #track(stop: () => void): () => void {
+    const tracked = (): void => {
+      if (!this.#stops.delete(tracked)) return;
+      stop();
+    };
+    this.#stops.add(tracked);
+    return tracked;
+  }
+}
+
+function targetAttributes(name: string, target: TargetDescription): Attributes {
+  const attributes: Attributes = { [holdfastAttributes.target]: name };
+  if (target.system === 'mysql' || target.system === 'redis') {
+    attributes[semconvAttributes.dbSystemName] = dbSystemNames[target.system];
+  }
+  if (target.address !== undefined) {
+    attributes[semconvAttributes.serverAddress] = redact(target.address);
+  }
+  if (target.port !== undefined) attributes[semconvAttributes.serverPort] = target.port;
+  if (target.namespace !== undefined) {
+    attributes[semconvAttributes.dbNamespace] = redact(target.namespace);
+  }
+  return attributes;
 }

@@ -1,2 +1,15 @@
 // holdfast/testing: FaultProxy and instantRetries for users' tests.
-export {};
+
+// FaultProxy and its toxics
+export { FaultProxy, type FaultProxyOptions, type FaultProxyStats } from './FaultProxy.js';
+export {
+  type ToxicAttributes,
+  type ToxicDescription,
+  type ToxicOptions,
+  type ToxicStream,
+  type ToxicType,
+  toxicTypes,
+} from './toxics/ToxicOptions.js';
+
+// Instant retries
+export { instantRetries } from './instantRetries.js';

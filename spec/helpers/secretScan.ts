@@ -1,0 +1,56 @@
+// Distinctive test passwords and the check that none of them reached a log line, span or error.
+// Integration and chaos suites configure their servers and clients with these passwords and
+// capture their telemetry with captureTelemetry()/recordingLogger() (spec/helpers/telemetry.ts);
+// spec/integration/noSecrets.spec.ts scans everything captured in the run at the end.
+
+/** Passwords used by the test suites; each contains the marker `HF-S3cret`. */
+export const testPasswords = {
+  mysql: 'HF-S3cret-mysql-9x7',
+  redis: 'HF-S3cret-redis-4k2',
+  token: 'HF-S3cret-token-7q1',
+} as const;
+
+/** The substring every test secret shares: finding it anywhere is a leak. */
+export const secretMarker = 'HF-S3cret';
+
+/** Every form of a secret worth looking for: as is, URL-encoded, base64, and the marker. */
+export function secretForms(secrets: readonly string[] = Object.values(testPasswords)): string[] {
+  return [
+    secretMarker,
+    ...secrets.flatMap((s) => [
+      s,
+      encodeURIComponent(s),
+      Buffer.from(s).toString('base64'),
+      Buffer.from(s).toString('hex'),
+    ]),
+  ];
+}
+
+/** The texts that contain a secret, with the form found. */
+export function findSecrets(
+  texts: Iterable<string>,
+  secrets: readonly string[] = Object.values(testPasswords),
+): { text: string; form: string }[] {
+  const forms = secretForms(secrets);
+  const found: { text: string; form: string }[] = [];
+  for (const text of texts) {
+    const lower = text.toLowerCase();
+    const form = forms.find((f) => lower.includes(f.toLowerCase()));
+    if (form !== undefined) found.push({ text, form });
+  }
+  return found;
+}
+
+/** Throws, listing the offending texts, when any text contains a test secret. */
+export function assertNoSecrets(
+  texts: Iterable<string>,
+  secrets: readonly string[] = Object.values(testPasswords),
+): void {
+  const found = findSecrets(texts, secrets);
+  if (found.length === 0) return;
+  const sample = found
+    .slice(0, 10)
+    .map(({ text, form }) => `  [${form}] ${text.slice(0, 300)}`)
+    .join('\n');
+  throw new Error(`${found.length} captured text(s) contain a test secret:\n${sample}`);
+}

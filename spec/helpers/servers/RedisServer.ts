@@ -1,0 +1,103 @@
+// A private redis-server on a free loopback port in its own temp dir, for specs that kill,
+// pause and restart it. Never touches the shared Redis on 6379.
+import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from './freePort.js';
+import { ManagedServer, type LaunchSpec } from './ManagedServer.js';
+import { makeTempDir } from './tempDir.js';
+
+export interface RedisServerOptions {
+  /**
+   * Append-only file on, with `appendfsync always`, so that every acknowledged write survives
+   * kill -9 (what the chaos invariants need). @default false (no persistence at all)
+   */
+  readonly appendonly?: boolean;
+  /** Sets `requirepass`; the readiness probe then authenticates with it. */
+  readonly requirepass?: string;
+  /** Extra `--name value` arguments, appended last (they win over the defaults). */
+  readonly args?: readonly string[];
+}
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+
+export class RedisServer extends ManagedServer {
+  protected readonly label: string;
+  protected readonly readyTimeoutMs = 15_000;
+  private readonly options: RedisServerOptions;
+
+  private constructor(port: number, dir: string, options: RedisServerOptions) {
+    super(port, dir);
+    this.options = options;
+    this.label = `redis-server :${port}`;
+  }
+
+  /** Starts a private redis-server and resolves once it answers PING. */
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const dir = await makeTempDir('redis');
+    await mkdir(join(dir, 'data'));
+    const server = new RedisServer(await freePort(), dir, options);
+    await server.launch();
+    return server;
+  }
+
+  protected launchSpec(): LaunchSpec {
+    const { appendonly = false, requirepass, args = [] } = this.options;
+    return {
+      command: REDIS_SERVER,
+      args: [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        join(this.dir, 'data'),
+        '--daemonize',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        appendonly ? 'yes' : 'no',
+        '--appendfsync',
+        'always',
+        '--io-threads',
+        '1',
+        ...(requirepass === undefined ? [] : ['--requirepass', requirepass]),
+        ...args,
+      ],
+    };
+  }
+
+  /** AUTH (when a password is set) then PING over a raw socket; ready on +PONG. */
+  protected probe(): Promise<void> {
+    const { requirepass } = this.options;
+    const auth =
+      requirepass === undefined
+        ? ''
+        : `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(requirepass)}\r\n${requirepass}\r\n`;
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port });
+      let reply = '';
+      const done = (error?: Error): void => {
+        socket.destroy();
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      socket.setTimeout(1000, () => {
+        done(new Error('probe timed out'));
+      });
+      socket.once('error', (error) => {
+        done(error);
+      });
+      socket.once('connect', () => socket.write(`${auth}*1\r\n$4\r\nPING\r\n`));
+      socket.on('data', (chunk: Buffer) => {
+        reply += chunk.toString('latin1');
+        if (reply.includes('+PONG\r\n')) done();
+        else if (reply.includes('-')) done(new Error(`probe reply: ${reply.trim()}`));
+      });
+      socket.once('close', () => {
+        done(new Error('probe: connection closed'));
+      });
+    });
+  }
+}

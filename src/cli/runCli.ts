@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../errors/ConfigurationError.js';
+import { assertNever } from '../internal/assertNever.js';
+import { describeError } from '../telemetry/redact.js';
+import type { CliIo } from './CliIo.js';
+import type { CreateCliTarget } from './CliTarget.js';
+import { type ExitCode, exitCodes } from './exitCodes.js';
+import { helpText } from './helpText.js';
+import { parseCliArgs } from './parseCliArgs.js';
+import { type interruptedExitCode, runWait } from './runWait.js';
+import { runWatch } from './runWatch.js';
+import { UsageError } from './UsageError.js';
+
+/**
+ * The whole `holdfast` command: parses `argv` (without `node` and the script), runs it and
+ * resolves with the exit code. Never throws: usage errors and malformed `DB_RETRY_*` /
+ * `REDIS_RETRY_*` variables are reported on stderr with status 2, anything unexpected with
+ * status 1; no message contains a password.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  createTarget: CreateCliTarget,
+): Promise<ExitCode | typeof interruptedExitCode> {
+  try {
+    const command = parseCliArgs(argv);
+    switch (command.command) {
+      case 'help':
+        io.stdout.write(helpText);
+        return exitCodes.ok;
+      case 'version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return exitCodes.ok;
+      case 'wait':
+        return await runWait(command, io, createTarget);
+      case 'watch':
+        return await runWatch(command, io, createTarget);
+      default:
+        return assertNever(command);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`holdfast: ${error.message}\nRun \`holdfast --help\` for usage.\n`);
+      return exitCodes.usage;
+    }
+    if (error instanceof ConfigurationError) {
+      io.stderr.write(`holdfast: ${describeError(error)}\n`);
+      return exitCodes.usage;
+    }
+    io.stderr.write(`holdfast: unexpected error: ${describeError(error)}\n`);
+    return exitCodes.notReady;
+  }
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  const version =
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)['version']
+      : undefined;
+  return typeof version === 'string' ? version : 'unknown';
+}

@@ -1,0 +1,203 @@
+import type { Clock } from '../internal/Clock.js';
+import type { DriverConnection, DriverPool, DriverPoolHooks, MysqlDriver } from './driver.js';
+
+/** Counters shared by every generation of one DatabasePool. */
+export interface GenerationCounters {
+  created: number;
+  destroyed: number;
+}
+
+/** What a generation tells its DatabasePool. */
+export interface GenerationEvents {
+  /** A connection of this generation died (error, server close, destroy). */
+  readonly connectionClosed: (error: Error | undefined) => void;
+  /** A connection opened after `ms` of connecting (for the create-time metric). */
+  readonly connectionOpened: (ms: number) => void;
+}
+
+/** `acquire()` on a generation that was replaced: go and ask the manager for the current one. */
+export const retiredGeneration: unique symbol = Symbol('retired generation');
+
+let nextId = 1;
+
+/**
+ * One mysql2 pool: the connection the ConnectionManager owns for a DatabasePool (its `C`). When
+ * the manager replaces it (the server became unreachable), it is retired: it lends nothing more,
+ * its idle connections are destroyed, lent ones are destroyed as they come back, and the mysql2
+ * pool ends when the last one is back.
+ *
+ * While it has no open connection (new, or every connection died with the server), it opens
+ * connections one at a time: the first refusal retires it, so a crowd of callers sends one
+ * connection attempt to a dead server, not one each.
+ */
+export class PoolGeneration {
+  readonly id = nextId++;
+  readonly #pool: DriverPool;
+  readonly #clock: Clock;
+  readonly #counters: GenerationCounters;
+  readonly #events: GenerationEvents;
+  readonly #open = new Set<DriverConnection>();
+  readonly #lent = new Set<DriverConnection>();
+  readonly #idleSince = new WeakMap<DriverConnection, number>();
+  #opening: Promise<unknown> | undefined;
+  #retired = false;
+  #ended: Promise<void> | undefined;
+  #openStartedAt = 0;
+
+  constructor(
+    driver: MysqlDriver,
+    options: Readonly<Record<string, unknown>>,
+    clock: Clock,
+    counters: GenerationCounters,
+    events: GenerationEvents,
+  ) {
+    this.#clock = clock;
+    this.#counters = counters;
+    this.#events = events;
+    const hooks: DriverPoolHooks = {
+      opened: (connection) => {
+        this.#open.add(connection);
+        this.#idleSince.set(connection, this.#clock.now());
+        this.#counters.created += 1;
+        this.#events.connectionOpened(this.#clock.now() - this.#openStartedAt);
+      },
+      closed: (connection, error) => {
+        if (!this.#open.delete(connection)) return;
+        this.#counters.destroyed += 1;
+        this.#events.connectionClosed(error);
+      },
+    };
+    this.#pool = driver.createPool(options, hooks);
+  }
+
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** Open connections (idle and lent). */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  get lent(): number {
+    return this.#lent.size;
+  }
+
+  get idle(): number {
+    return Math.max(0, this.#open.size - this.#lent.size);
+  }
+
+  /**
+   * A connection from the free list or a new one. Rejects with the driver's error (connect
+   * refused, access denied, ...); resolves `retiredGeneration` when this pool was retired.
+   */
+  async acquire(): Promise<DriverConnection | typeof retiredGeneration> {
+    while (this.#open.size === 0 && this.#opening !== undefined) {
+      await this.#opening.catch(() => undefined);
+      if (this.#retired) return retiredGeneration;
+    }
+    if (this.#retired) return retiredGeneration;
+    this.#openStartedAt = this.#clock.now();
+    const pending = this.#pool.getConnection();
+    if (this.#open.size === 0) {
+      this.#opening = pending;
+      void pending.then(
+        () => this.#clearOpening(pending),
+        () => this.#clearOpening(pending),
+      );
+    }
+    const connection = await pending;
+    if (this.#retired) {
+      this.#discard(connection);
+      return retiredGeneration;
+    }
+    this.#lent.add(connection);
+    return connection;
+  }
+
+  /** How long the connection sat in the free list before this checkout, ms. */
+  idleFor(connection: DriverConnection): number {
+    const since = this.#idleSince.get(connection);
+    return since === undefined ? 0 : this.#clock.now() - since;
+  }
+
+  /** Back to the free list, or destroyed when this pool was retired or the connection is dead. */
+  release(connection: DriverConnection): void {
+    if (!this.#lent.delete(connection)) return;
+    if (this.#retired || !connection.alive) {
+      this.#discard(connection);
+      this.#endWhenDrained();
+      return;
+    }
+    this.#idleSince.set(connection, this.#clock.now());
+    connection.release();
+  }
+
+  /** Destroys a lent connection (dead, timed out, or in an unknown state). */
+  destroy(connection: DriverConnection): void {
+    this.#lent.delete(connection);
+    this.#discard(connection);
+    this.#endWhenDrained();
+  }
+
+  /**
+   * Stops lending: idle connections are destroyed now, lent ones when they come back; the
+   * mysql2 pool ends when none is left.
+   */
+  retire(): void {
+    if (this.#retired) return;
+    this.#retired = true;
+    for (const connection of [...this.#open]) {
+      if (!this.#lent.has(connection)) this.#discard(connection);
+    }
+    this.#endWhenDrained();
+  }
+
+  /**
+   * Ends the pool now: gracefully (COM_QUIT to each connection) within `graceMs`, then by
+   * destroying whatever is left. Lent connections are destroyed too.
+   */
+  end(graceMs: number): Promise<void> {
+    this.#retired = true;
+    if (this.#ended !== undefined) return this.#ended;
+    const graceful = this.#pool.end().catch(() => undefined);
+    this.#ended = new Promise<void>((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        for (const connection of [...this.#open]) this.#discard(connection);
+        this.#lent.clear();
+        resolve();
+      }, graceMs);
+      void graceful.then(() => {
+        this.#clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+    return this.#ended;
+  }
+
+  /** Resolves when the pool has ended (after `retire()` and the last lent connection). */
+  get ended(): Promise<void> | undefined {
+    return this.#ended;
+  }
+
+  #endWhenDrained(): void {
+    if (!this.#retired || this.#lent.size > 0 || this.#ended !== undefined) return;
+    // Every connection left is dead or destroyed: nothing to say goodbye to.
+    for (const connection of [...this.#open]) this.#discard(connection);
+    this.#ended = this.#pool.end().catch(() => undefined);
+  }
+
+  #discard(connection: DriverConnection): void {
+    connection.destroy();
+    // The driver reports the close through the hook; a fake or a connection already dead may
+    // not, so the bookkeeping is done here as well (the hook ignores a second report).
+    if (this.#open.delete(connection)) {
+      this.#counters.destroyed += 1;
+      this.#events.connectionClosed(undefined);
+    }
+  }
+
+  #clearOpening(pending: Promise<unknown>): void {
+    if (this.#opening === pending) this.#opening = undefined;
+  }
+}

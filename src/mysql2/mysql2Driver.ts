@@ -1,0 +1,129 @@
+import { type PoolConnection, type PoolOptions, createPool } from 'mysql2';
+import type {
+  DriverConnection,
+  DriverPool,
+  DriverPoolHooks,
+  MysqlDriver,
+  QueryValues,
+} from './driver.js';
+
+type Callback<T> = (error: Error | null, result?: T, fields?: unknown) => void;
+
+/** The part of mysql2's socket holdfast reaches for: destroying it without waiting for FIN. */
+interface WithStream {
+  readonly stream?: { destroy?: () => void };
+}
+
+/** One mysql2 pooled connection behind the DriverConnection interface. */
+class Mysql2Connection implements DriverConnection {
+  #dead = false;
+  readonly #core: PoolConnection;
+  readonly #hooks: DriverPoolHooks;
+
+  constructor(core: PoolConnection, hooks: DriverPoolHooks) {
+    this.#core = core;
+    this.#hooks = hooks;
+    // Without an 'error' listener, an idle connection that dies (server restart, wait_timeout)
+    // would throw from EventEmitter#emit and crash the process.
+    core.on('error', (error: Error) => {
+      this.#die(error);
+    });
+    core.on('end', () => {
+      this.#die(undefined);
+    });
+  }
+
+  get alive(): boolean {
+    if (this.#dead) return false;
+    const state = this.#core.state;
+    return state !== 'error' && state !== 'disconnected';
+  }
+
+  query(sql: string, values: QueryValues | undefined): Promise<[unknown, unknown]> {
+    return new Promise((resolve, reject) => {
+      this.#core.query(sql, values, settle(resolve, reject));
+    });
+  }
+
+  execute(sql: string, values: QueryValues | undefined): Promise<[unknown, unknown]> {
+    return new Promise((resolve, reject) => {
+      this.#core.execute(sql, values, settle(resolve, reject));
+    });
+  }
+
+  ping(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#core.ping((error) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  release(): void {
+    this.#core.release();
+  }
+
+  destroy(): void {
+    this.#core.destroy();
+    // mysql2's destroy() only half-closes (FIN) and waits for the peer; a paused or
+    // partitioned server never answers, so the socket is torn down here.
+    (this.#core as unknown as WithStream).stream?.destroy?.();
+    this.#die(undefined);
+  }
+
+  #die(error: Error | undefined): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#hooks.closed(this, error);
+  }
+}
+
+function settle(
+  resolve: (value: [unknown, unknown]) => void,
+  reject: (error: unknown) => void,
+): Callback<unknown> {
+  return (error, result, fields) => {
+    if (error) reject(error);
+    else resolve([result, fields]);
+  };
+}
+
+/**
+ * holdfast's MysqlDriver on mysql2's callback pool. Every pooled connection gets its 'error'
+ * listener the moment it opens, and one wrapper object for its whole life.
+ */
+export const mysql2Driver: MysqlDriver = {
+  createPool(options, hooks): DriverPool {
+    const pool = createPool(options as PoolOptions);
+    const wrappers = new WeakMap<PoolConnection, Mysql2Connection>();
+    const wrap = (core: PoolConnection): Mysql2Connection => {
+      let wrapper = wrappers.get(core);
+      if (wrapper === undefined) {
+        wrapper = new Mysql2Connection(core, hooks);
+        wrappers.set(core, wrapper);
+        hooks.opened(wrapper);
+      }
+      return wrapper;
+    };
+    pool.on('connection', (core: PoolConnection) => {
+      wrap(core);
+    });
+    return {
+      getConnection: () =>
+        new Promise<DriverConnection>((resolve, reject) => {
+          pool.getConnection((error, core) => {
+            if (error) reject(error);
+            else resolve(wrap(core));
+          });
+        }),
+      end: () =>
+        new Promise<void>((resolve, reject) => {
+          pool.end((error) => {
+            if (error) reject(error);
+            else resolve();
+          });
+        }),
+    };
+  },
+};

@@ -1,0 +1,39 @@
+import type { Logger } from './Logger.js';
+
+type PinoMethod = (object: object, message?: string) => void;
+
+/**
+ * The part of a pino logger holdfast uses (pino is not imported: any object of this shape
+ * works, such as `pino()` or `fastify.log`).
+ */
+export interface PinoLike {
+  info: PinoMethod;
+  warn: PinoMethod;
+  error: PinoMethod;
+  debug?: PinoMethod;
+}
+
+/**
+ * Adapts pino's `(object, message)` signature to holdfast's `(message, fields)`: a line becomes
+ * `pino.info(fields, message)`, so fields are structured properties of the record.
+ *
+ * @example
+ * import pino from 'pino';
+ * const manager = new ConnectionManager({ name: 'mysql-main', connect, logger: pinoLogger(pino()) });
+ */
+export function pinoLogger(pino: PinoLike): Logger {
+  return {
+    info: (message, fields) => {
+      pino.info(fields ?? {}, message);
+    },
+    warn: (message, fields) => {
+      pino.warn(fields ?? {}, message);
+    },
+    error: (message, fields) => {
+      pino.error(fields ?? {}, message);
+    },
+    debug: (message, fields) => {
+      pino.debug?.(fields ?? {}, message);
+    },
+  };
+}
