@@ -71,9 +71,101 @@ export type { TargetDescription, TelemetryOptions } from './telemetry/TelemetryO
 export { redact } from './telemetry/redact.js';
 
 // Connection manager (issue 3)
+export { ConnectionManager } from './connection/ConnectionManager.js';
+export type { ConnectionEvent, ConnectionEventType } from './connection/ConnectionEvent.js';
+export { ConnectTimeoutError } from './connection/ConnectTimeoutError.js';
+export { transition } from './connection/transition.js';
+export { clockScheduler } from './connection/clockScheduler.js';
+export {
+  retryWithBackoff,
+  type Classifies,
+  type RetryWithBackoffOptions,
+  type ScheduledRetry,
+} from './retry/retryWithBackoff.js';
 
 // Reference design API: DatabaseConnectionRetry, RedisConnectionRetry, wrappers (issue 2/3)
+export { DatabaseConnectionRetry } from './reference/DatabaseConnectionRetry.js';
+export { RedisConnectionRetry } from './reference/RedisConnectionRetry.js';
+export type { ConnectionRetry } from './reference/ConnectionRetry.js';
+export type { ConnectionRetryOptions } from './reference/ConnectionRetryOptions.js';
+export { withDbRetry } from './reference/withDbRetry.js';
+export { withRedisRetry } from './reference/withRedisRetry.js';
+export { dbRetry } from './reference/dbRetry.js';
+export { redisRetry } from './reference/redisRetry.js';
+export type { AsyncMethod, RetryMethodDecorator } from './reference/retryMethod.js';
+export { getDbConnectionRetry } from './reference/getDbConnectionRetry.js';
+export { getRedisConnectionRetry } from './reference/getRedisConnectionRetry.js';
 
 // Circuit breaker and retry budget (issue 7)
+export { CircuitBreaker } from './breaker/CircuitBreaker.js';
+export type {
+  CircuitBreakerOptions,
+  SharedBreakerOptions,
+} from './breaker/CircuitBreakerOptions.js';
+export type { CircuitEvent, CircuitEventType } from './breaker/CircuitEvent.js';
+export {
+  type CircuitChangeSource,
+  type CircuitOpenReason,
+  type CircuitState,
+  circuitTransitions,
+} from './breaker/CircuitState.js';
+export type { TripPolicy } from './breaker/TripPolicy.js';
+export {
+  ConsecutiveFailures,
+  type ConsecutiveFailuresOptions,
+} from './breaker/ConsecutiveFailures.js';
+export { FailureRatio, type FailureRatioOptions } from './breaker/FailureRatio.js';
+export type {
+  SharedBreakerStore,
+  SharedCircuitChange,
+  SharedCircuitState,
+  SharedFailureOptions,
+} from './breaker/SharedBreakerStore.js';
+export { MemorySharedBreakerStore } from './breaker/MemorySharedBreakerStore.js';
+export {
+  RetryBudget,
+  type RetryBudgetOptions,
+  type RetryBudgetSnapshot,
+} from './budget/RetryBudget.js';
+export type {
+  RetryBudgetEvent,
+  RetryBudgetEventType,
+  RetryKind,
+} from './budget/RetryBudgetEvent.js';
+export { withAttemptTimeout } from './deadline/withAttemptTimeout.js';
+export { AttemptTimeoutError } from './deadline/AttemptTimeoutError.js';
 
 // Telemetry: instrumentation, pino adapter (issue 6)
+export {
+  createInstrumentation,
+  type InstrumentationOptions,
+} from './telemetry/createInstrumentation.js';
+export {
+  type AttemptTelemetry,
+  type CircuitStatus,
+  type Instrumentation,
+  type OperationKind,
+  type OperationTelemetry,
+  noopInstrumentation,
+} from './telemetry/Instrumentation.js';
+export { pinoLogger, type PinoLike } from './telemetry/pinoLogger.js';
+export { consoleLogger, type ConsoleLoggerOptions } from './telemetry/consoleLogger.js';
+export { defaultLogger } from './telemetry/defaultLogger.js';
+export { safeLogger } from './telemetry/safeLogger.js';
+export { type LogLevel, logLevels, logLevelFromEnv } from './telemetry/logLevel.js';
+export { describeError, redactedMarker, registerSecret } from './telemetry/redact.js';
+export {
+  type PoolMetrics,
+  type PoolSnapshot,
+  registerPoolMetrics,
+} from './telemetry/poolMetrics.js';
+export {
+  attemptSpanName,
+  holdfastAttributes,
+  instrumentationScope,
+  type MetricDefinition,
+  metricDefinitions,
+  operationSpanName,
+  spanEventNames,
+} from './telemetry/names.js';
+export { semconvAttributes } from './telemetry/semconv.js';

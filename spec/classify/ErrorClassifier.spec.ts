@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import {
   type Classification,
@@ -444,6 +445,43 @@ describe('ErrorClassifier', () => {
         classifier.isRetryable(codeError('ER_LOCK_DEADLOCK', 1213), at('transaction')),
       ).to.equal(true);
       expect(classifier.isRetryable(codeError('ER_LOCK_DEADLOCK', 1213))).to.equal(false);
+    });
+  });
+
+  describe('docs/concepts/error-classification.md', () => {
+    const doc = readFileSync(
+      new URL('../../docs/concepts/error-classification.md', import.meta.url),
+      'utf8',
+    );
+    const rows = doc
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    const rowOf = (key: string): string[] => rows.find((cells) => cells[0] === `\`${key}\``) ?? [];
+    const documented: readonly [string, string][] = [
+      ...Object.entries(networkErrorTable).map(([code, v]): [string, string] => [code, v.kind]),
+      ...mysqlErrorRows.map((row): [string, string] => [row.code ?? '', row.verdict.kind]),
+      ...mysqlTransactionRows.map((row): [string, string] => [row.code ?? '', row.verdict.kind]),
+      ...Object.entries(redisReplyTable).map(([prefix, v]): [string, string] => [prefix, v.kind]),
+      ...Object.entries(redisConnectionCodes).map(([code, v]): [string, string] => [code, v.kind]),
+    ];
+    for (const [key, kind] of documented) {
+      it(`lists ${key} as ${kind}`, () => {
+        const cells = rowOf(key);
+        expect(cells, `no table row for ${key}`).not.to.deep.equal([]);
+        expect(cells.some((cell) => cell.startsWith(kind))).to.equal(true);
+      });
+    }
+
+    it('lists every MySQL row with its errno', () => {
+      for (const row of [...mysqlErrorRows, ...mysqlTransactionRows]) {
+        expect(rowOf(row.code ?? '')[1]).to.equal(String(row.errno ?? '—'));
+      }
     });
   });
 });

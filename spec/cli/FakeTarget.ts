@@ -51,7 +51,10 @@ export class FakeTarget implements CliTarget {
     const current = this.state$.value;
     if (current.status === 'connected') return current.connection;
     for (let attempt = 1; ; attempt += 1) {
-      this.state$.next({ status: 'connecting', attempt });
+      // After a lost connection the manager is already `connecting` its first attempt.
+      if (attempt > 1 || this.state$.value.status !== 'connecting') {
+        this.state$.next({ status: 'connecting', attempt });
+      }
       this.attempts += 1;
       const outcome = take(this.#script);
       if (outcome === 'ok') {
@@ -87,7 +90,8 @@ export class FakeTarget implements CliTarget {
     const outcome = take(this.#checkScript);
     if (outcome === 'ok') return 'PONG';
     // As a driver layer does: a dead connection is reported, the manager reconnects.
-    if (this.state$.value.status === 'connected') this.state$.next({ status: 'connecting', attempt: 1 });
+    if (this.state$.value.status === 'connected')
+      this.state$.next({ status: 'connecting', attempt: 1 });
     throw outcome === 'hang' ? new Error('check hung') : outcome;
   }
 

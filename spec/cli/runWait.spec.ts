@@ -22,7 +22,9 @@ describe('runWait', () => {
 
   function start(
     argv: readonly string[],
-    scripts: Readonly<Record<string, { script: readonly Outcome[]; maxRetries?: number; baseDelayMs?: number }>>,
+    scripts: Readonly<
+      Record<string, { script: readonly Outcome[]; maxRetries?: number; baseDelayMs?: number }>
+    >,
     options: { tty?: boolean } = {},
   ): Started & ReturnType<typeof fakeIo> & { targets: FakeTarget[] } {
     const command = parseCliArgs(['wait', ...argv]);
@@ -181,7 +183,11 @@ describe('runWait', () => {
 
   describe('on a terminal', () => {
     it('redraws one line per target in place and counts the delay down', async () => {
-      const run = start(['redis://h', 'redis://ok'], { h: { script: [refused(), 'ok'] } }, { tty: true });
+      const run = start(
+        ['redis://h', 'redis://ok'],
+        { h: { script: [refused(), 'ok'] } },
+        { tty: true },
+      );
       await clock.tickAsync(200);
       expect(run.stdout.text).to.include('\u001b[2A');
       expect(run.stdout.text).to.include('attempt 1 failed: ECONNREFUSED; next attempt in 300 ms');

@@ -100,7 +100,7 @@ describe('isHoldfastError', () => {
       42,
       {},
     ]) {
-      expect(isHoldfastError(value), String(value)).to.equal(false);
+      expect(isHoldfastError(value), typeof value).to.equal(false);
     }
   });
 

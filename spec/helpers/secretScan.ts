@@ -54,3 +54,12 @@ export function assertNoSecrets(
     .join('\n');
   throw new Error(`${found.length} captured text(s) contain a test secret:\n${sample}`);
 }
+
+// The capture helpers the scan reads, re-exported so a suite needs one import.
+export {
+  allCapturedTexts,
+  captureTelemetry,
+  errorTexts,
+  recordingLogger,
+  type TelemetryCapture,
+} from './telemetry.js';

@@ -40,7 +40,11 @@ export async function startTcpTestServer({ echo = true } = {}): Promise<TcpTestS
     nextSocket: () => new Promise((resolve) => waiting.push(resolve)),
     close: async () => {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -66,9 +70,15 @@ export async function connectClient(port: number): Promise<TestClient> {
     for (const l of [...listeners]) l();
   });
   const ended = new Promise<string>((resolve) => {
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-    socket.once('end', () => resolve('end'));
-    socket.once('close', () => resolve('close'));
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      resolve(e.code ?? 'error');
+    });
+    socket.once('end', () => {
+      resolve('end');
+    });
+    socket.once('close', () => {
+      resolve('close');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -106,6 +116,8 @@ export function tryConnect(port: number): Promise<string> {
       socket.destroy();
       resolve('connected');
     });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      resolve(e.code ?? 'error');
+    });
   });
 }

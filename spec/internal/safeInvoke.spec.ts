@@ -9,7 +9,7 @@ describe('safeInvoke', () => {
   it('returns undefined and tells onError when the callback throws', () => {
     const boom = new Error('user hook failed');
     const seen: unknown[] = [];
-    const result = safeInvoke(
+    const result = safeInvoke<number>(
       () => {
         throw boom;
       },
@@ -21,7 +21,7 @@ describe('safeInvoke', () => {
 
   it('swallows a throwing callback when there is no onError', () => {
     expect(
-      safeInvoke(() => {
+      safeInvoke<number>(() => {
         throw new Error('x');
       }),
     ).to.equal(undefined);
@@ -29,7 +29,7 @@ describe('safeInvoke', () => {
 
   it('swallows an onError that throws too', () => {
     expect(
-      safeInvoke(
+      safeInvoke<number>(
         () => {
           throw new Error('x');
         },

@@ -164,14 +164,23 @@ describe('abortReason', () => {
     expect(error.cause).to.equal(timeout);
   });
 
-  it("wraps a caller's own Error or value in AbortedError, keeping it as cause", () => {
-    for (const reason of [new Error('user went away'), 'shutdown', 42]) {
+  it("wraps a caller's code-less Error or other value in AbortedError, keeping it as cause", () => {
+    for (const reason of [new Error('user went away'), 'shutdown', 42, undefined]) {
       const controller = new AbortController();
       controller.abort(reason);
       const error = abortReason(controller.signal);
       expect(error).to.be.instanceOf(AbortedError);
-      expect(error.cause).to.equal(reason);
+      if (reason !== undefined) expect(error.cause).to.equal(reason);
     }
+  });
+
+  it('passes a typed error (a string code) through as it is, so it is classified for what it is', () => {
+    const controller = new AbortController();
+    const timeout = Object.assign(new Error('connect timed out after 10000 ms'), {
+      code: 'ETIMEDOUT',
+    });
+    controller.abort(timeout);
+    expect(abortReason(controller.signal)).to.equal(timeout);
   });
 
   it('passes a holdfast error through as it is', () => {

@@ -39,6 +39,8 @@ function scripted(...steps: readonly Step[]) {
     if (step === undefined) return undefined;
     if ('value' in step) return Promise.resolve(step.value);
     if (step.sync === true) throw step.fail;
+    // The script may reject with anything a driver might (undefined included).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return Promise.reject(step.fail);
   };
   return { fn, calls, times: () => calls.map((call) => call.at) };
@@ -370,6 +372,27 @@ describe('RetryHandler', () => {
       expect(clock.countTimers()).to.equal(0);
     });
 
+    it("turns a driver's rejection with the signal's own reason into AbortedError, scheduling nothing", async () => {
+      const controller = new AbortController();
+      const telemetry = new RecordingInstrumentation();
+      const fn = ({ signal }: AttemptContext): Promise<never> =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        });
+      const result = settled(
+        handler({ instrumentation: telemetry }).execute(fn, 'op', { signal: controller.signal }),
+      );
+      await clock.tickAsync(100);
+      controller.abort();
+      await clock.tickAsync(0);
+      expect(result.error).to.be.instanceOf(AbortedError);
+      expect((result.error as AbortedError).cause).to.equal(controller.signal.reason);
+      expect(telemetry.of('retryScheduled')).to.deep.equal([]);
+      expect(telemetry.of('fail')[0]?.error).to.equal(result.error);
+    });
+
     it('passes the signal to every attempt', async () => {
       const controller = new AbortController();
       const op = scripted({ fail: connectionRefused() }, { value: 1 });
@@ -401,7 +424,11 @@ describe('RetryHandler', () => {
 
     it('counts the time the first attempt took, on the direct path too', async () => {
       const slowFailure = (): Promise<never> =>
-        new Promise((_resolve, reject) => setTimeout(() => reject(connectionRefused()), 2000));
+        new Promise((_resolve, reject) =>
+          setTimeout(() => {
+            reject(connectionRefused());
+          }, 2000),
+        );
       let calls = 0;
       const result = settled(
         handler({ jitter: 'none', maxElapsedMs: 2500 }).execute(() => {
@@ -596,7 +623,11 @@ describe('RetryHandler', () => {
       const fn = (): Promise<string> => {
         calls += 1;
         if (calls > 1) return Promise.resolve('ok');
-        return new Promise((_resolve, reject) => setTimeout(() => reject(error), 300));
+        return new Promise((_resolve, reject) =>
+          setTimeout(() => {
+            reject(error);
+          }, 300),
+        );
       };
       const result = settled(handler({ instrumentation: telemetry }).execute(fn, 'fetch users'));
       await clock.tickAsync(299);

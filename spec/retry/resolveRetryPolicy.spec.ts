@@ -91,10 +91,14 @@ describe('resolveRetryPolicy', () => {
     });
 
     it('lets explicit options win over the defaults, and treats undefined as not given', () => {
-      const policy = resolveRetryPolicy(
-        { maxRetries: 5, baseDelayMs: undefined, jitter: 'full', maxElapsedMs: 60_000 },
-        redisRetryDefaults,
-      );
+      // From JavaScript (or a spread of optional fields) a key can be present and undefined.
+      const options = {
+        maxRetries: 5,
+        baseDelayMs: undefined,
+        jitter: 'full',
+        maxElapsedMs: 60_000,
+      };
+      const policy = resolveRetryPolicy(options as unknown as RetryOptions, redisRetryDefaults);
       expect(policy.maxRetries).to.equal(5);
       expect(policy.baseDelayMs).to.equal(500);
       expect(policy.jitter).to.equal('full');

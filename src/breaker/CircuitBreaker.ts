@@ -84,7 +84,8 @@ export class CircuitBreaker implements CircuitBreakerHook {
   /** Breaks since the circuit last closed: the next one lasts base * factor^opens. */
   #opens = 0;
   #probes = 0;
-  #timer: TimerHandle | undefined;
+  /** The half-open timer; undefined when none is pending (TimerHandle is opaque). */
+  #timer: TimerHandle = undefined;
   #disposed = false;
 
   /** @throws {ConfigurationError} an unknown, malformed or out-of-range option */
@@ -207,8 +208,7 @@ export class CircuitBreaker implements CircuitBreakerHook {
     if (outcome === 'ignored') return;
     const options = this.#options;
     const now = options.clock.now();
-    const slow =
-      options.slowCallMs !== undefined && now - ticket.startedAt > options.slowCallMs;
+    const slow = options.slowCallMs !== undefined && now - ticket.startedAt > options.slowCallMs;
     const failed = outcome === 'failure' || slow;
     const state = this.#state;
     if (state.status === 'half-open') {
@@ -235,7 +235,9 @@ export class CircuitBreaker implements CircuitBreakerHook {
         if (state.status === 'isolated') return;
         const halfOpenAt = this.#options.clock.now() + shared.remainingMs;
         if (state.status === 'open' && halfOpenAt <= state.halfOpenAt) return;
-        this.#open('shared', 'shared', shared.remainingMs);
+        // Our own origin on a state we did not open here: our failure tipped the fleet count.
+        const reason = shared.origin === this.instanceId ? 'fleet-failures' : 'shared';
+        this.#open(reason, 'shared', shared.remainingMs);
         return;
       }
       case 'isolated':
@@ -246,7 +248,10 @@ export class CircuitBreaker implements CircuitBreakerHook {
         // shared isolation whose reset message was lost: an expired open key means "probe now",
         // which the local timer does.
         if (state.status === 'closed') return;
-        if (via === 'push' || (via === 'read' && state.status === 'isolated' && state.source === 'shared')) {
+        if (
+          via === 'push' ||
+          (via === 'read' && state.status === 'isolated' && state.source === 'shared')
+        ) {
           this.#options.trip.reset();
           this.#opens = 0;
           this.#close('shared', false);
@@ -305,7 +310,9 @@ export class CircuitBreaker implements CircuitBreakerHook {
   #transition(next: CircuitState): void {
     const from = this.#state.status;
     if (!isAllowedCircuitTransition(from, next.status)) {
-      throw new TypeError(`CircuitBreaker ${this.name}: no transition from ${from} to ${next.status}`);
+      throw new TypeError(
+        `CircuitBreaker ${this.name}: no transition from ${from} to ${next.status}`,
+      );
     }
     this.#epoch += 1;
     this.#probes = 0;

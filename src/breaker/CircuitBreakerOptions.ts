@@ -129,9 +129,15 @@ export function resolveBreakerOptions(options: CircuitBreakerOptions): ResolvedB
     name,
     trip: options.trip ?? new ConsecutiveFailures(),
     slowCallMs:
-      options.slowCallMs === undefined ? undefined : expectFiniteNumber('slowCallMs', options.slowCallMs, 0),
+      options.slowCallMs === undefined
+        ? undefined
+        : expectFiniteNumber('slowCallMs', options.slowCallMs, 0),
     breakDurationMs,
-    breakDurationFactor: expectFiniteNumber('breakDurationFactor', options.breakDurationFactor ?? 2, 1),
+    breakDurationFactor: expectFiniteNumber(
+      'breakDurationFactor',
+      options.breakDurationFactor ?? 2,
+      1,
+    ),
     maxBreakDurationMs,
     halfOpenProbes: expectInteger('halfOpenProbes', options.halfOpenProbes ?? 1, 1),
     classifier: options.classifier ?? new ErrorClassifier(),

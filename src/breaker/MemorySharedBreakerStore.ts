@@ -85,7 +85,12 @@ export class MemorySharedBreakerStore implements SharedBreakerStore {
     const now = this.#clock.now();
     if (entry?.status === 'isolated') return this.#state(key);
     if (entry?.status === 'open' && entry.until - now >= breakDurationMs) return this.#state(key);
-    this.#entries.set(key, { status: 'open', until: now + breakDurationMs, breakDurationMs, origin });
+    this.#entries.set(key, {
+      status: 'open',
+      until: now + breakDurationMs,
+      breakDurationMs,
+      origin,
+    });
     this.#failures.delete(key);
     return this.#publish(key, origin);
   }
@@ -120,7 +125,11 @@ export class MemorySharedBreakerStore implements SharedBreakerStore {
     const state = this.#state(key);
     const change: SharedCircuitChange = { key, state, origin };
     for (const listener of [...this.#listeners]) {
-      queueMicrotask(() => safeInvoke(() => listener(change)));
+      queueMicrotask(() => {
+        safeInvoke(() => {
+          listener(change);
+        });
+      });
     }
     return state;
   }

@@ -36,7 +36,12 @@ export class SharedCircuitLink {
   #owesSuccess = false;
   #disposed = false;
 
-  constructor(options: ResolvedSharedOptions, origin: string, clock: Clock, host: SharedCircuitHost) {
+  constructor(
+    options: ResolvedSharedOptions,
+    origin: string,
+    clock: Clock,
+    host: SharedCircuitHost,
+  ) {
     this.#options = options;
     this.#origin = origin;
     this.#clock = clock;
@@ -58,9 +63,11 @@ export class SharedCircuitLink {
     if (this.#reading || nowMs - this.#lastSync < this.#options.syncIntervalMs) return;
     this.#lastSync = nowMs;
     this.#reading = true;
-    void this.#run('read', () => this.#options.store.read(this.#options.key), 'read').finally(() => {
-      this.#reading = false;
-    });
+    void this.#run('read', () => this.#options.store.read(this.#options.key), 'read').finally(
+      () => {
+        this.#reading = false;
+      },
+    );
   }
 
   opened(breakDurationMs: number): void {
@@ -72,7 +79,11 @@ export class SharedCircuitLink {
   }
 
   isolated(): void {
-    void this.#run('isolate', () => this.#options.store.isolate(this.#options.key, this.#origin), 'write');
+    void this.#run(
+      'isolate',
+      () => this.#options.store.isolate(this.#options.key, this.#origin),
+      'write',
+    );
   }
 
   closed(force: boolean): void {
@@ -95,14 +106,22 @@ export class SharedCircuitLink {
       breakDurationMs,
       origin: this.#origin,
     };
-    void this.#run('recordFailure', () => this.#options.store.recordFailure(this.#options.key, options), 'write');
+    void this.#run(
+      'recordFailure',
+      () => this.#options.store.recordFailure(this.#options.key, options),
+      'write',
+    );
   }
 
   /** A success while closed: clears the fleet count once after this instance's failures. */
   success(): void {
     if (!this.#owesSuccess) return;
     this.#owesSuccess = false;
-    void this.#run('recordSuccess', () => this.#options.store.recordSuccess(this.#options.key), undefined);
+    void this.#run(
+      'recordSuccess',
+      () => this.#options.store.recordSuccess(this.#options.key),
+      undefined,
+    );
   }
 
   dispose(): void {
@@ -115,11 +134,13 @@ export class SharedCircuitLink {
     call: () => Promise<T>,
     via: SharedVia | undefined,
   ): Promise<void> {
-    let timer: TimerHandle | undefined;
+    let timer: TimerHandle = undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = this.#clock.setTimeout(() => {
-          reject(new Error(`shared store ${operation} took longer than ${this.#options.timeoutMs} ms`));
+          reject(
+            new Error(`shared store ${operation} took longer than ${this.#options.timeoutMs} ms`),
+          );
         }, this.#options.timeoutMs);
         unref(timer);
       });

@@ -159,9 +159,10 @@ export class RetryBudget implements RetryBudgetHook {
 
   #refillReserve(): void {
     const now = this.#clock.now();
-    const elapsed = Math.max(now - this.#refilledAt, 0);
+    // A clock that stepped back adds nothing, and the time is not counted twice later.
+    if (now <= this.#refilledAt) return;
+    const reserve = this.#reserve + ((now - this.#refilledAt) * this.minRetriesPerSecond) / 1000;
     this.#refilledAt = now;
-    const reserve = this.#reserve + (elapsed * this.minRetriesPerSecond) / 1000;
     this.#reserve = Math.min(reserve, this.minRetriesPerSecond);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigurationError } from '../errors/ConfigurationError.js';
+import { isHoldfastError } from '../errors/HoldfastError.js';
 import { assertNever } from '../internal/assertNever.js';
-import { describeError } from '../telemetry/redact.js';
+import { describeError, registerSecret } from '../telemetry/redact.js';
 import type { CliIo } from './CliIo.js';
 import type { CreateCliTarget } from './CliTarget.js';
 import { type ExitCode, exitCodes } from './exitCodes.js';
@@ -22,8 +22,13 @@ export async function runCli(
   io: CliIo,
   createTarget: CreateCliTarget,
 ): Promise<ExitCode | typeof interruptedExitCode> {
+  const forget: (() => void)[] = [];
   try {
     const command = parseCliArgs(argv);
+    // A driver error that echoes a password verbatim is redacted too.
+    if (command.command === 'wait' || command.command === 'watch') {
+      for (const target of command.targets) forget.push(registerSecret(target.password));
+    }
     switch (command.command) {
       case 'help':
         io.stdout.write(helpText);
@@ -43,12 +48,15 @@ export async function runCli(
       io.stderr.write(`holdfast: ${error.message}\nRun \`holdfast --help\` for usage.\n`);
       return exitCodes.usage;
     }
-    if (error instanceof ConfigurationError) {
+    // By code, not instanceof: a driver layer loaded on demand may bring its own copy.
+    if (isHoldfastError(error) && error.code === 'ERR_HOLDFAST_CONFIG') {
       io.stderr.write(`holdfast: ${describeError(error)}\n`);
       return exitCodes.usage;
     }
     io.stderr.write(`holdfast: unexpected error: ${describeError(error)}\n`);
     return exitCodes.notReady;
+  } finally {
+    for (const undo of forget) undo();
   }
 }
 

@@ -1,28 +1,13 @@
-import {
-  BehaviorSubject,
-  type MonoTypeOperatorFunction,
-  type Observable,
-  type SchedulerLike,
-  Subject,
-  Subscription,
-  asyncScheduler,
-  defer,
-  tap,
-  throwError,
-} from 'rxjs';
-import type { Classification } from '../classify/Classification.js';
+import { type Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
-import { AbortedError } from '../errors/AbortedError.js';
 import { ClosedError } from '../errors/ClosedError.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
-import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
+import type { RetryBudgetHook } from '../retry/hooks.js';
 import { type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
-import { type Classifies, type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
 import { createInstrumentation } from '../telemetry/createInstrumentation.js';
-import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import type { Instrumentation } from '../telemetry/Instrumentation.js';
 import { clockScheduler } from './clockScheduler.js';
 import type { ConnectionEvent } from './ConnectionEvent.js';
 import type {
@@ -31,24 +16,17 @@ import type {
   ReadyOptions,
 } from './ConnectionManagerOptions.js';
 import type { ConnectionState } from './ConnectionState.js';
+import { ConnectLoop } from './ConnectLoop.js';
 import { ManagedExecution } from './ManagedExecution.js';
-import { openConnection } from './openConnection.js';
-import { toError } from './toError.js';
-import { transition } from './transition.js';
+import { StatePublisher } from './StatePublisher.js';
 import { validateManagerOptions } from './validateManagerOptions.js';
-import { type Waiter, waitForOutcome } from './waitForOutcome.js';
+import { readyRefusal, waitForOutcome } from './waitForOutcome.js';
+import { watchLost } from './watchLost.js';
 
 // DEFAULT BUDGET (issue 7): the one line that builds the default retry budget; none until RetryBudget lands.
 const defaultBudget = (): RetryBudgetHook | undefined => undefined;
 
-const idle = Object.freeze({ status: 'idle' }) satisfies ConnectionState<never>;
 const closed = Object.freeze({ status: 'closed' }) satisfies ConnectionState<never>;
-
-interface Cycle {
-  readonly op: OperationTelemetry;
-  readonly epoch: number;
-  attempts: number;
-}
 
 /**
  * Owns one connection to one target and publishes its life as data (DESIGN.md "Connection
@@ -77,34 +55,21 @@ export class ConnectionManager<C> {
   readonly policy: RetryPolicy;
   /** The current state, then every change; never errors; completes after `closed`. */
   readonly state$: Observable<ConnectionState<C>>;
-  /** Attempts, retries, losses and state changes as they happen; completes after `closed`. */
+  /** Attempts, retries, losses and state changes as they happen; completes when `close()` resolves. */
   readonly events$: Observable<ConnectionEvent<C>>;
 
   readonly #options: ConnectionManagerOptions<C>;
-  readonly #subject = new BehaviorSubject<ConnectionState<C>>(idle);
-  readonly #events = new Subject<ConnectionEvent<C>>();
-  readonly #classifier: ErrorClassifier;
-  readonly #breaker: CircuitBreakerHook | undefined;
-  readonly #budget: RetryBudgetHook | undefined;
-  readonly #instrumentation: Instrumentation;
+  readonly #states: StatePublisher<C>;
   readonly #scheduler: SchedulerLike;
-  readonly #connectTimeoutMs: number;
-  readonly #retry: MonoTypeOperatorFunction<C>;
+  readonly #loop: ConnectLoop<C>;
   readonly #execution: ManagedExecution<C>;
-  readonly #waiters = new Set<Waiter<C>>();
-  readonly #outbox: (() => void)[] = [];
-  #draining = false;
-  #state: ConnectionState<C> = idle;
-  #epoch = 0;
-  #cycle: Cycle | undefined;
-  #loop: Subscription | undefined;
+  readonly #instrumentation: Instrumentation;
   #lostWatch: Subscription | undefined;
-  #lastFailure: { error: unknown; classification: Classification } | undefined;
   #closedError: ClosedError | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ConnectionManagerOptions<C>) {
-    this.#connectTimeoutMs = validateManagerOptions(options as ConnectionManagerOptions<unknown>);
+    const connectTimeoutMs = validateManagerOptions(options as ConnectionManagerOptions<unknown>);
     this.#options = options;
     this.name = options.name;
     this.policy = resolveRetryPolicy(
@@ -112,63 +77,64 @@ export class ConnectionManager<C> {
       options.retryDefaults ?? mysqlRetryDefaults,
       'ConnectionManager `retry` options',
     );
-    this.#classifier = options.classifier ?? new ErrorClassifier();
-    this.#breaker = options.circuitBreaker;
-    this.#budget = options.budget === false ? undefined : (options.budget ?? defaultBudget());
-    this.#scheduler =
+    const scheduler =
       options.scheduler ??
       (options.clock === undefined ? asyncScheduler : clockScheduler(options.clock));
-    this.#instrumentation = createInstrumentation(
+    this.#scheduler = scheduler;
+    const instrumentation = createInstrumentation(
       { ...options.target, name: options.name },
       {
         ...(options.logger && { logger: options.logger }),
         ...(options.tracer && { tracer: options.tracer }),
         ...(options.meter && { meter: options.meter }),
+        ...(options.clock && { clock: options.clock }),
       },
     );
-    const classifyOnce: Classifies = {
-      // The attempt already classified its error for telemetry and the breaker; reuse it.
-      classify: (error, context) =>
-        this.#lastFailure?.error === error
-          ? this.#lastFailure.classification
-          : this.#classifier.classify(error, context),
-    };
-    this.#retry = retryWithBackoff<C>(this.policy, classifyOnce, {
-      scheduler: this.#scheduler,
-      random: options.random ?? systemRandom,
-      scope: 'connect',
-      target: this.name,
-      description: `Connecting to ${this.name}`,
-      ...(this.#budget && { budget: this.#budget }),
-      onRetryScheduled: (retry) => {
-        this.#onRetryScheduled(retry);
-      },
+    this.#instrumentation = instrumentation;
+    const states = new StatePublisher<C>(this.name, (status, previous) => {
+      instrumentation.stateChanged(status, previous);
     });
-    this.#execution = new ManagedExecution<C>({
+    this.#states = states;
+    this.state$ = states.state$;
+    this.events$ = states.events$;
+    const shared = {
       name: this.name,
       policy: this.policy,
-      classifier: this.#classifier,
-      breaker: this.#breaker,
-      budget: this.#budget,
-      instrumentation: this.#instrumentation,
-      scheduler: this.#scheduler,
+      classifier: options.classifier ?? new ErrorClassifier(),
+      breaker: options.circuitBreaker,
+      budget: options.budget === false ? undefined : (options.budget ?? defaultBudget()),
+      instrumentation,
+      scheduler,
       random: options.random ?? systemRandom,
+    };
+    this.#loop = new ConnectLoop<C>({
+      ...shared,
+      connectTimeoutMs,
+      connect: options.connect,
+      verify: options.verify,
+      states,
+      dispose: (connection) => void this.#dispose(connection),
+      connected: (connection) => {
+        this.#watchLost(connection);
+      },
+      closedError: () => this.#closedError,
+    });
+    this.#execution = new ManagedExecution<C>({
+      ...shared,
       ready: (signal) => this.ready(signal === undefined ? undefined : { signal }),
       connectionLost: (connection, error) => {
         this.connectionLost(connection, error);
       },
       closedError: () => this.#closedError,
       reportCallbackError: (callback, error) => {
-        this.#emit({ type: 'callback-failed', callback, error });
+        states.emit({ type: 'callback-failed', callback, error });
       },
     });
-    this.state$ = this.#subject.asObservable();
-    this.events$ = this.#events.asObservable();
   }
 
   /** The current state (a snapshot; `state$` for changes). */
   get state(): ConnectionState<C> {
-    return this.#state;
+    return this.#states.state;
   }
 
   /**
@@ -181,11 +147,22 @@ export class ConnectionManager<C> {
    * @throws the fatal error itself (e.g. a wrong password), after one attempt
    */
   ready(options?: ReadyOptions): Promise<C> {
-    const state = this.#state;
+    const state = this.#states.state;
     if (state.status === 'connected') return Promise.resolve(state.connection);
     if (state.status === 'closed') return Promise.reject(this.#closedError ?? this.#closeError());
-    if (state.status === 'idle' || state.status === 'failed') this.#startCycle();
-    return waitForOutcome(this.#state, this.#waiters, this.#scheduler, this.name, options);
+    const refusal = readyRefusal(options);
+    if (refusal !== undefined) return Promise.reject(refusal);
+    if (state.status === 'idle' || state.status === 'failed') this.#loop.start();
+    return waitForOutcome(
+      {
+        name: this.name,
+        state: this.#states.state,
+        waiters: this.#states.waiters,
+        scheduler: this.#scheduler,
+        closedError: () => this.#closedError ?? this.#closeError(),
+      },
+      options,
+    );
   }
 
   /**
@@ -204,7 +181,7 @@ export class ConnectionManager<C> {
     fn: (connection: C, context: AttemptContext) => T | PromiseLike<T>,
     options?: ManagerExecuteOptions,
   ): Promise<T> {
-    const state = this.#state;
+    const state = this.#states.state;
     return state.status === 'connected' && options?.signal === undefined
       ? this.#execution.runConnected(fn, state.connection, options)
       : this.#execution.runWhenReady(fn, options);
@@ -215,12 +192,12 @@ export class ConnectionManager<C> {
    * disposes it and reconnects at once (then with backoff). Ignored unless it is the current one.
    */
   connectionLost(connection: C, error?: unknown): void {
-    const state = this.#state;
+    const state = this.#states.state;
     if (state.status !== 'connected' || state.connection !== connection) return;
+    this.#states.emit({ type: 'connection-lost', error });
     this.#unwatchLost();
     void this.#dispose(connection);
-    this.#startCycle();
-    this.#emit({ type: 'connection-lost', error });
+    this.#loop.start();
   }
 
   /**
@@ -228,13 +205,13 @@ export class ConnectionManager<C> {
    * disposed); from `retrying` (the wait is cut short). No effect while `connecting` or `closed`.
    */
   reconnect(): void {
-    const state = this.#state;
+    const state = this.#states.state;
     if (state.status === 'connecting' || state.status === 'closed') return;
     if (state.status === 'connected') {
       this.#unwatchLost();
       void this.#dispose(state.connection);
     }
-    this.#startCycle();
+    this.#loop.start();
   }
 
   /**
@@ -244,141 +221,32 @@ export class ConnectionManager<C> {
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    const state = this.#state;
+    const state = this.#states.state;
     const error = this.#closeError();
     this.#closedError = error;
-    this.#epoch += 1;
-    this.#stopCycle(error);
+    this.#loop.stop(error);
     this.#unwatchLost();
     this.#execution.cancelWaits(error);
-    this.#setState(closed);
-    this.#post(() => {
-      this.#subject.complete();
-      this.#events.complete();
+    this.#states.set(closed);
+    this.#states.completeStates();
+    this.#instrumentation.close?.();
+    const disposed =
+      state.status === 'connected' ? this.#dispose(state.connection) : Promise.resolve();
+    this.#closing = disposed.then(() => {
+      this.#states.completeEvents();
     });
-    this.#closing = state.status === 'connected' ? this.#dispose(state.connection) : Promise.resolve();
     return this.#closing;
-  }
-
-  #startCycle(): void {
-    this.#stopCycle(
-      new AbortedError(`reconnect() started a new connect cycle for ${this.name}.`),
-    );
-    const epoch = (this.#epoch += 1);
-    const cycle: Cycle = {
-      op: this.#instrumentation.operation('connect', this.name, this.#scheduler.now()),
-      epoch,
-      attempts: 0,
-    };
-    this.#cycle = cycle;
-    const loop = defer(() => this.#attempt(cycle))
-      .pipe(this.#retry)
-      .subscribe({
-        next: (connection) => {
-          this.#onConnected(connection, cycle);
-        },
-        error: (error: unknown) => {
-          this.#onGaveUp(error, cycle);
-        },
-      });
-    if (this.#cycle === cycle) this.#loop = loop;
-  }
-
-  /** Ends a live cycle (close, or a reconnect superseding it): its wait or attempt is cancelled. */
-  #stopCycle(reason: Error): void {
-    const cycle = this.#cycle;
-    if (cycle === undefined) return;
-    this.#cycle = undefined;
-    this.#loop?.unsubscribe();
-    this.#loop = undefined;
-    cycle.op.fail(reason, cycle.attempts);
-  }
-
-  #attempt(cycle: Cycle): Observable<C> {
-    const attempt = (cycle.attempts += 1);
-    this.#setState({ status: 'connecting', attempt });
-    this.#emit({ type: 'attempt-started', attempt });
-    const span = cycle.op.attempt(attempt, this.#scheduler.now());
-    let ticket: CircuitTicket | undefined;
-    const failed = (error: unknown): void => {
-      const classification = this.#classifier.classify(error, { attempt, scope: 'connect' });
-      this.#lastFailure = { error, classification };
-      if (ticket !== undefined) this.#hook('circuitBreaker', () => ticket?.failure(error, classification));
-      span.fail(error, classification);
-      this.#emit({ type: 'attempt-failed', attempt, error, classification });
-    };
-    try {
-      ticket = this.#breaker?.acquire();
-    } catch (error) {
-      // An open breaker ends the cycle: CircuitOpenError is fatal (docs/decisions/0002).
-      failed(error);
-      return throwError(() => error);
-    }
-    return openConnection<C>({
-      target: this.name,
-      connect: this.#options.connect,
-      verify: this.#options.verify,
-      dispose: (connection) => void this.#dispose(connection),
-      timeoutMs: this.#connectTimeoutMs,
-      scheduler: this.#scheduler,
-      cancelReason: () =>
-        this.#closedError ?? new AbortedError(`A new connect cycle replaced this attempt.`),
-    }).pipe(
-      tap({
-        next: () => {
-          if (ticket !== undefined) this.#hook('circuitBreaker', () => ticket?.success());
-          if (this.#budget !== undefined) this.#hook('budget', () => this.#budget?.recordSuccess());
-          span.succeed();
-        },
-        error: failed,
-      }),
-    );
-  }
-
-  #onRetryScheduled({ retry, delayMs, error }: ScheduledRetry): void {
-    this.#setState({ status: 'retrying', retry, delayMs, error: toError(error) });
-    this.#emit({ type: 'retry-scheduled', retry, delayMs, error });
-    this.#cycle?.op.retryScheduled(retry, delayMs, error);
-  }
-
-  #onConnected(connection: C, cycle: Cycle): void {
-    if (this.#cycle !== cycle) {
-      void this.#dispose(connection);
-      return;
-    }
-    this.#cycle = undefined;
-    this.#loop = undefined;
-    this.#lastFailure = undefined;
-    cycle.op.succeed(cycle.attempts);
-    this.#setState({ status: 'connected', connection, attempt: cycle.attempts });
-    this.#emit({ type: 'connected', attempt: cycle.attempts, connection });
-    this.#watchLost(connection);
-  }
-
-  #onGaveUp(error: unknown, cycle: Cycle): void {
-    if (this.#cycle !== cycle) return;
-    this.#cycle = undefined;
-    this.#loop = undefined;
-    this.#lastFailure = undefined;
-    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
-    const failure = toError(error);
-    this.#setState({ status: 'failed', error: failure });
-    this.#emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
   }
 
   #watchLost(connection: C): void {
     const lost = this.#options.lost;
     if (lost === undefined) return;
-    const watch = new Subscription();
-    this.#lostWatch = watch;
-    const report = (error?: unknown): void => {
-      this.connectionLost(connection, error);
-    };
     try {
-      // A source that fires during subscribe closes `watch` first; `add` then tears it down.
-      watch.add(lost(connection).subscribe({ next: () => report(), error: report, complete: report }));
+      this.#lostWatch = watchLost(lost, connection, (error) => {
+        this.connectionLost(connection, error);
+      });
     } catch (error) {
-      this.#emit({ type: 'callback-failed', callback: 'lost', error });
+      this.#states.emit({ type: 'callback-failed', callback: 'lost', error });
     }
   }
 
@@ -393,46 +261,8 @@ export class ConnectionManager<C> {
     return new Promise<void>((resolve) => {
       resolve(disconnect(connection));
     }).catch((error: unknown) => {
-      this.#emit({ type: 'callback-failed', callback: 'disconnect', error });
+      this.#states.emit({ type: 'callback-failed', callback: 'disconnect', error });
     });
-  }
-
-  #setState(next: ConnectionState<C>): void {
-    const previous = this.#state;
-    this.#state = transition(previous, next, this.name);
-    for (const waiter of this.#waiters) waiter(next);
-    this.#instrumentation.stateChanged(next.status, previous.status);
-    this.#emit({ type: 'state-changed', state: next, previous });
-    this.#post(() => {
-      this.#subject.next(next);
-    });
-  }
-
-  #emit(event: ConnectionEvent<C>): void {
-    if (this.#events.observed) this.#post(() => this.#events.next(event));
-  }
-
-  /**
-   * Delivers notifications in order even when a subscriber calls back into the manager: a
-   * change made from inside a notification is queued behind the one being delivered.
-   */
-  #post(notify: () => void): void {
-    this.#outbox.push(notify);
-    if (this.#draining) return;
-    this.#draining = true;
-    try {
-      for (let next = this.#outbox.shift(); next !== undefined; next = this.#outbox.shift()) next();
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  #hook(callback: 'circuitBreaker' | 'budget', fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.#emit({ type: 'callback-failed', callback, error });
-    }
   }
 
   #closeError(): ClosedError {

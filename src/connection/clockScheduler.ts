@@ -24,7 +24,9 @@ export function clockScheduler(clock: Clock): SchedulerLike {
 class ClockAction<T> extends Subscription implements SchedulerAction<T> {
   readonly #clock: Clock;
   readonly #work: (this: SchedulerAction<T>, state: T) => void;
-  #handle: TimerHandle | undefined;
+  #handle: TimerHandle;
+  #pending = false;
+  #scheduled = 0;
 
   constructor(clock: Clock, work: (this: SchedulerAction<T>, state: T) => void) {
     super();
@@ -38,23 +40,24 @@ class ClockAction<T> extends Subscription implements SchedulerAction<T> {
   schedule(state?: T, delay = 0): Subscription {
     if (this.closed) return this;
     this.#clear();
-    const handle = this.#clock.setTimeout(() => {
-      this.#handle = undefined;
+    this.#pending = true;
+    const scheduled = (this.#scheduled += 1);
+    this.#handle = this.#clock.setTimeout(() => {
+      this.#pending = false;
       try {
         this.#work.call(this, state as T);
       } finally {
         // Work that did not schedule itself again is done: release the action.
-        if (this.#handle === undefined) this.unsubscribe();
+        if (this.#scheduled === scheduled) this.unsubscribe();
       }
     }, delay);
-    this.#handle = handle;
     return this;
   }
 
   #clear(): void {
-    if (this.#handle !== undefined) {
+    if (this.#pending) {
+      this.#pending = false;
       this.#clock.clearTimeout(this.#handle);
-      this.#handle = undefined;
     }
   }
 }

@@ -1,3 +1,5 @@
+import { redact } from '../telemetry/redact.js';
+
 const brand = Symbol.for('holdfast.error');
 
 /** Every stable code a holdfast error carries. */
@@ -20,6 +22,11 @@ export abstract class HoldfastError extends Error {
   abstract override readonly name: string;
   abstract readonly code: HoldfastErrorCode;
   readonly [brand] = true;
+
+  /** The message is redacted: target names and descriptions may be URLs with passwords. */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message === undefined ? undefined : redact(message), options);
+  }
 }
 
 /** True for any error thrown by holdfast (any copy of it). */

@@ -25,15 +25,27 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
 }
 
 /**
- * The error an aborted signal stands for: its reason when that is a holdfast error (a
- * `ClosedError` from `close()`), else an `AbortedError` whose `cause` is the reason (the
- * DOMException of `controller.abort()` or `AbortSignal.timeout()`, or the caller's own value).
+ * The error an aborted signal stands for. A typed error passes through as it is: a holdfast
+ * error (the `ClosedError` of `close()`) or an Error with a string `code` (the
+ * `ConnectTimeoutError` an attempt timeout aborts with, code `ETIMEDOUT`), so that it is
+ * classified and reported for what it is. Anything else (the DOMException of
+ * `controller.abort()` or `AbortSignal.timeout()`, a code-less Error, any other value) becomes
+ * an `AbortedError` whose `cause` is the reason.
  */
 export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  if (reason instanceof Error && isHoldfastError(reason)) return reason;
+  if (
+    reason instanceof Error &&
+    (isHoldfastError(reason) || typeof errorCodeOf(reason) === 'string')
+  ) {
+    return reason;
+  }
   return new AbortedError(
     'The operation was aborted by its AbortSignal; nothing further was attempted.',
     { cause: reason },
   );
+}
+
+function errorCodeOf(error: Error): unknown {
+  return (error as Error & { code?: unknown }).code;
 }

@@ -25,7 +25,7 @@ export function scrubCommandArgs(error: Error): void {
   if (typeof name !== 'string' || !Array.isArray(args)) return;
   const keep = keptArgs[name.toLowerCase()];
   if (keep === undefined) return;
-  (error as { command: unknown }).command = {
+  (error as Error & { command?: unknown }).command = {
     name,
     args: args.map((arg: unknown, index) => (index < keep ? arg : redactedMarker)),
   };

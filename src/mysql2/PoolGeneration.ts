@@ -39,10 +39,16 @@ export class PoolGeneration {
   readonly #open = new Set<DriverConnection>();
   readonly #lent = new Set<DriverConnection>();
   readonly #idleSince = new WeakMap<DriverConnection, number>();
+  readonly #handedOut = new WeakSet<DriverConnection>();
   #opening: Promise<unknown> | undefined;
   #retired = false;
   #ended: Promise<void> | undefined;
-  #openStartedAt = 0;
+  #markEnded: () => void = () => undefined;
+  /** Resolves once the mysql2 pool has ended. */
+  readonly whenEnded = new Promise<void>((resolve) => {
+    this.#markEnded = resolve;
+  });
+  #openError: unknown;
 
   constructor(
     driver: MysqlDriver,
@@ -59,7 +65,6 @@ export class PoolGeneration {
         this.#open.add(connection);
         this.#idleSince.set(connection, this.#clock.now());
         this.#counters.created += 1;
-        this.#events.connectionOpened(this.#clock.now() - this.#openStartedAt);
       },
       closed: (connection, error) => {
         if (!this.#open.delete(connection)) return;
@@ -94,19 +99,30 @@ export class PoolGeneration {
   async acquire(): Promise<DriverConnection | typeof retiredGeneration> {
     while (this.#open.size === 0 && this.#opening !== undefined) {
       await this.#opening.catch(() => undefined);
-      if (this.#retired) return retiredGeneration;
     }
     if (this.#retired) return retiredGeneration;
-    this.#openStartedAt = this.#clock.now();
+    // The one attempt made while nothing was open failed: the server is unreachable, and the
+    // callers that queued behind it share its error instead of trying again themselves.
+    if (this.#open.size === 0 && this.#openError !== undefined) throw this.#openError;
+    const started = this.#clock.now();
     const pending = this.#pool.getConnection();
     if (this.#open.size === 0) {
       this.#opening = pending;
       void pending.then(
-        () => this.#clearOpening(pending),
-        () => this.#clearOpening(pending),
+        () => {
+          this.#opening = undefined;
+        },
+        (error: unknown) => {
+          this.#openError = error;
+          this.#opening = undefined;
+        },
       );
     }
     const connection = await pending;
+    if (!this.#handedOut.has(connection)) {
+      this.#handedOut.add(connection);
+      this.#events.connectionOpened(this.#clock.now() - started);
+    }
     if (this.#retired) {
       this.#discard(connection);
       return retiredGeneration;
@@ -171,12 +187,7 @@ export class PoolGeneration {
         this.#clock.clearTimeout(timer);
         resolve();
       });
-    });
-    return this.#ended;
-  }
-
-  /** Resolves when the pool has ended (after `retire()` and the last lent connection). */
-  get ended(): Promise<void> | undefined {
+    }).then(this.#markEnded);
     return this.#ended;
   }
 
@@ -184,7 +195,10 @@ export class PoolGeneration {
     if (!this.#retired || this.#lent.size > 0 || this.#ended !== undefined) return;
     // Every connection left is dead or destroyed: nothing to say goodbye to.
     for (const connection of [...this.#open]) this.#discard(connection);
-    this.#ended = this.#pool.end().catch(() => undefined);
+    this.#ended = this.#pool
+      .end()
+      .catch(() => undefined)
+      .then(this.#markEnded);
   }
 
   #discard(connection: DriverConnection): void {
@@ -195,9 +209,5 @@ export class PoolGeneration {
       this.#counters.destroyed += 1;
       this.#events.connectionClosed(undefined);
     }
-  }
-
-  #clearOpening(pending: Promise<unknown>): void {
-    if (this.#opening === pending) this.#opening = undefined;
   }
 }

@@ -1,4 +1,10 @@
-import { type PoolConnection, type PoolOptions, createPool } from 'mysql2';
+import {
+  type ExecuteValues,
+  type PoolConnection,
+  type PoolOptions,
+  type QueryValues as Mysql2QueryValues,
+  createPool,
+} from 'mysql2';
 import type {
   DriverConnection,
   DriverPool,
@@ -41,13 +47,14 @@ class Mysql2Connection implements DriverConnection {
 
   query(sql: string, values: QueryValues | undefined): Promise<[unknown, unknown]> {
     return new Promise((resolve, reject) => {
-      this.#core.query(sql, values, settle(resolve, reject));
+      if (values === undefined) this.#core.query(sql, settle(resolve, reject));
+      else this.#core.query(sql, values as Mysql2QueryValues, settle(resolve, reject));
     });
   }
 
   execute(sql: string, values: QueryValues | undefined): Promise<[unknown, unknown]> {
     return new Promise((resolve, reject) => {
-      this.#core.execute(sql, values, settle(resolve, reject));
+      this.#core.execute(sql, (values ?? []) as ExecuteValues, settle(resolve, reject));
     });
   }
 

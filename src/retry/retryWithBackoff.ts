@@ -2,6 +2,7 @@ import {
   type MonoTypeOperatorFunction,
   type Observable,
   type SchedulerLike,
+  asapScheduler,
   asyncScheduler,
   defer,
   retry,
@@ -9,7 +10,11 @@ import {
   timer,
 } from 'rxjs';
 import { backoffDelay } from '../backoff/exponentialBackoff.js';
-import type { Classification, ClassifyContext, OperationScope } from '../classify/Classification.js';
+import type {
+  Classification,
+  ClassifyContext,
+  OperationScope,
+} from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
 import { waitsAreInstant } from '../internal/instantMode.js';
@@ -74,7 +79,11 @@ export function retryWithBackoff<T>(
   classifier: Classifies = new ErrorClassifier(),
   options: RetryWithBackoffOptions = {},
 ): MonoTypeOperatorFunction<T> {
-  const resolved = resolveRetryPolicy(policy, mysqlRetryDefaults, 'retryWithBackoff policy');
+  // A resolved policy carries `maxElapsedMs: undefined`; as options that key means "not given".
+  const given = Object.fromEntries(
+    Object.entries(policy).filter(([, value]) => value !== undefined),
+  ) as RetryOptions;
+  const resolved = resolveRetryPolicy(given, mysqlRetryDefaults, 'retryWithBackoff policy');
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? systemRandom;
   const scope = options.scope ?? 'connect';
@@ -101,7 +110,8 @@ export function retryWithBackoff<T>(
             }
             previousDelay = delay;
             onRetryScheduled?.({ retry: attempt, delayMs: delay, error, classification });
-            return timer(waitsAreInstant() ? 0 : delay, scheduler);
+            // instantRetries(): no timer at all (a microtask), so users' fake clocks need no tick.
+            return waitsAreInstant() ? timer(0, asapScheduler) : timer(delay, scheduler);
           },
         }),
       );

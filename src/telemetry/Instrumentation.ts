@@ -37,8 +37,11 @@ export interface Instrumentation {
   close?(): void;
 }
 
-/** A circuit breaker's status as telemetry reports it (`holdfast.circuit.state`). */
-export type CircuitStatus = 'closed' | 'open' | 'half-open';
+/**
+ * A circuit breaker's status as telemetry reports it (`holdfast.circuit.state`); `isolated` is
+ * held open by hand or by a shared store.
+ */
+export type CircuitStatus = 'closed' | 'open' | 'half-open' | 'isolated';
 
 export type OperationKind = 'connect' | 'execute' | 'checkout' | 'transaction' | 'verify';
 

@@ -58,7 +58,7 @@ export class InstrumentedOperation implements OperationTelemetry {
       t.tracer,
       this.#name,
       () => ({ ...t.attributes(), [attr.operation]: kind }),
-      startTimeMs,
+      this.#startMs,
     );
     if (kind === 'connect') {
       t.log.info(`Attempting to connect to ${t.name}`, { target: t.name });
@@ -79,7 +79,7 @@ export class InstrumentedOperation implements OperationTelemetry {
         if (delayMs !== undefined) attributes[attr.retryDelayMs] = Math.round(delayMs);
         return attributes;
       },
-      startTimeMs,
+      startTimeMs ?? this.#t.clock.now(),
     );
     const opened = new InstrumentedAttempt(this.#t, this.#kind, span, () => {
       if (this.#open === opened) this.#open = undefined;
@@ -94,11 +94,15 @@ export class InstrumentedOperation implements OperationTelemetry {
     this.#t.metrics.retry(this.#kind, error);
     const code = errorType(error);
     if (this.#span.isRecording()) {
-      this.#span.addEvent(spanEventNames.retryScheduled, {
-        [attr.retry]: retry,
-        [attr.retryDelayMs]: Math.round(delayMs),
-        [semconvAttributes.errorType]: code,
-      });
+      this.#span.addEvent(
+        spanEventNames.retryScheduled,
+        {
+          [attr.retry]: retry,
+          [attr.retryDelayMs]: Math.round(delayMs),
+          [semconvAttributes.errorType]: code,
+        },
+        this.#t.clock.now(),
+      );
     }
     this.#t.log.warn(
       `Attempt ${retry} of ${this.#name} failed, retrying in ${Math.round(delayMs)} ms: ${describeError(error)}`,
@@ -116,7 +120,11 @@ export class InstrumentedOperation implements OperationTelemetry {
   event(name: string, attributes?: Record<string, string | number | boolean>): void {
     if (this.#ended) return;
     if (this.#span.isRecording()) {
-      this.#span.addEvent(name, attributes === undefined ? undefined : redactValues(attributes));
+      this.#span.addEvent(
+        name,
+        attributes === undefined ? {} : eventAttributes(attributes),
+        this.#t.clock.now(),
+      );
     }
     this.#t.log.debug?.(`${this.#name}: ${name}`, { target: this.#t.name, event: name });
   }
@@ -126,7 +134,7 @@ export class InstrumentedOperation implements OperationTelemetry {
     this.#ended = true;
     this.#open?.succeed();
     if (this.#span.isRecording()) this.#span.setAttribute(attr.attemptCount, attempts);
-    this.#span.end();
+    this.#span.end(this.#t.clock.now());
     const fields = { target: this.#t.name, operation: this.#kind, attempts };
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'success');
@@ -140,8 +148,9 @@ export class InstrumentedOperation implements OperationTelemetry {
     if (this.#ended) return;
     this.#ended = true;
     this.#open?.end(error);
-    markFailed(this.#span, error, { [attr.attemptCount]: attempts });
-    this.#span.end();
+    const now = this.#t.clock.now();
+    markFailed(this.#span, error, now, { [attr.attemptCount]: attempts });
+    this.#span.end(now);
     const message = describeError(error);
     const fields = {
       target: this.#t.name,
@@ -185,17 +194,18 @@ class InstrumentedAttempt implements AttemptTelemetry {
 
   succeed(): void {
     if (!this.#finish()) return;
-    this.#span.end();
+    this.#span.end(this.#t.clock.now());
     this.#t.metrics.attempt(this.#kind, 'success');
   }
 
   fail(error: unknown, classification: Classification): void {
     if (!this.#finish()) return;
-    markFailed(this.#span, error, {
+    const now = this.#t.clock.now();
+    markFailed(this.#span, error, now, {
       [attr.errorKind]: classification.kind,
       [attr.errorReason]: redact(classification.reason),
     });
-    this.#span.end();
+    this.#span.end(now);
     this.#t.metrics.attempt(this.#kind, 'failure', error, classification);
   }
 
@@ -210,8 +220,9 @@ class InstrumentedAttempt implements AttemptTelemetry {
       return;
     }
     if (!this.#finish()) return;
-    markFailed(this.#span, error);
-    this.#span.end();
+    const now = this.#t.clock.now();
+    markFailed(this.#span, error, now);
+    this.#span.end(now);
     this.#t.metrics.attempt(this.#kind, 'failure', error);
   }
 
@@ -223,12 +234,14 @@ class InstrumentedAttempt implements AttemptTelemetry {
   }
 }
 
-function redactValues(
+/** Redacted values; a key without a namespace (`retry`) is put in holdfast's (`holdfast.retry`). */
+function eventAttributes(
   attributes: Record<string, string | number | boolean>,
 ): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(attributes)) {
-    out[key] = typeof value === 'string' ? redact(value) : value;
+    out[key.includes('.') ? key : `holdfast.${key}`] =
+      typeof value === 'string' ? redact(value) : value;
   }
   return out;
 }

@@ -3,11 +3,11 @@ import type { Logger } from './Logger.js';
 
 /** Where a component sends its spans, metrics and log lines. All optional. */
 export interface TelemetryOptions {
-  /** @default console-free `silentLogger`, or the level set by HOLDFAST_LOG_LEVEL */
+  /** @default `defaultLogger()`: silent, or a console logger at the level HOLDFAST_LOG_LEVEL sets */
   readonly logger?: Logger;
   /** @default trace.getTracer('holdfast') from the global OpenTelemetry API */
   readonly tracer?: Tracer;
-  /** @default metrics.getMeter('holdfast') from the global OpenTelemetry API */
+  /** @default metrics.getMeter('holdfast') from the global OpenTelemetry API, looked up at each use */
   readonly meter?: Meter;
 }
 

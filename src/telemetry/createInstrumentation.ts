@@ -13,7 +13,7 @@ import type { TargetDescription, TelemetryOptions } from './TelemetryOptions.js'
 
 /** Options of `createInstrumentation`. */
 export interface InstrumentationOptions extends TelemetryOptions {
-  /** Times the connect-duration metric. @default the system clock */
+  /** Timestamps of spans and events and the connect-duration metric. @default the system clock */
   readonly clock?: Clock;
 }
 
@@ -78,8 +78,9 @@ class TargetInstrumentation implements Instrumentation {
   circuitChanged(status: CircuitStatus, previous: CircuitStatus | undefined): void {
     this.#t.metrics.circuitChanged(status);
     const fields = { target: this.#t.name, status, previous };
-    if (status === 'open') this.#t.log.warn(`Circuit breaker for ${this.#t.name} opened`, fields);
-    else if (previous !== undefined) {
+    if (status === 'open' || status === 'isolated') {
+      this.#t.log.warn(`Circuit breaker for ${this.#t.name} is ${status}`, fields);
+    } else if (previous !== undefined) {
       this.#t.log.info(`Circuit breaker for ${this.#t.name} is ${status}`, fields);
     }
   }

@@ -38,7 +38,7 @@ export const holdfastAttributes = {
   errorReason: 'holdfast.error.reason',
   /** On `holdfast.connection.state`: `idle` | `connecting` | `retrying` | `connected` | `failed`. */
   connectionState: 'holdfast.connection.state',
-  /** On `holdfast.circuit.state`: `closed` | `open` | `half-open`. */
+  /** On `holdfast.circuit.state`: `closed` | `open` | `half-open` | `isolated`. */
   circuitState: 'holdfast.circuit.state',
 } as const;
 

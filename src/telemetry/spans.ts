@@ -1,7 +1,6 @@
 import {
   type Attributes,
   type Span,
-  type SpanOptions,
   type Tracer,
   SpanKind,
   SpanStatusCode,
@@ -13,7 +12,8 @@ import { describeError, redactedException } from './redact.js';
 import { semconvAttributes } from './semconv.js';
 
 // Span kinds follow the conventions for retried client calls: the logical operation is INTERNAL
-// and each attempt, the one that talks to the server, is CLIENT.
+// and each attempt, the one that talks to the server, is CLIENT. Every timestamp comes from the
+// caller's Clock (ms since the epoch), so spans agree with the retry loop's own time, fake or real.
 
 /**
  * Opens the span of one logical operation under whatever span is active (or as a root span).
@@ -23,11 +23,11 @@ export function startOperationSpan(
   tracer: Tracer,
   name: string,
   attributes: () => Attributes,
-  startTimeMs?: number,
+  startTimeMs: number,
 ): Span {
   const span = tracer.startSpan(
     name,
-    spanOptions(SpanKind.INTERNAL, startTimeMs),
+    { kind: SpanKind.INTERNAL, startTime: startTimeMs },
     context.active(),
   );
   if (span.isRecording()) span.setAttributes(attributes());
@@ -43,11 +43,11 @@ export function startAttemptSpan(
   parent: Span,
   name: string,
   attributes: () => Attributes,
-  startTimeMs?: number,
+  startTimeMs: number,
 ): Span {
   const span = tracer.startSpan(
     name,
-    spanOptions(SpanKind.CLIENT, startTimeMs),
+    { kind: SpanKind.CLIENT, startTime: startTimeMs },
     trace.setSpan(context.active(), parent),
   );
   if (span.isRecording()) span.setAttributes(attributes());
@@ -58,21 +58,17 @@ export function startAttemptSpan(
  * Marks a span failed: status ERROR with the redacted message, `error.type`,
  * `db.response.status_code` when the server answered, and an exception event (redacted).
  */
-export function markFailed(span: Span, error: unknown, extra?: Attributes): void {
+export function markFailed(span: Span, error: unknown, timeMs: number, extra?: Attributes): void {
   if (!span.isRecording()) return;
   const attributes: Attributes = { [semconvAttributes.errorType]: errorType(error), ...extra };
   const status = dbResponseStatusCode(error);
   if (status !== undefined) attributes[semconvAttributes.dbResponseStatusCode] = status;
   span.setAttributes(attributes);
-  span.recordException(redactedException(error));
+  span.recordException(redactedException(error), timeMs);
   span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
 }
 
 /** Runs `fn` with `span` active in the current context. */
 export function runInSpan<T>(span: Span, fn: () => T): T {
   return context.with(trace.setSpan(context.active(), span), fn);
-}
-
-function spanOptions(kind: SpanKind, startTimeMs: number | undefined): SpanOptions {
-  return startTimeMs === undefined ? { kind } : { kind, startTime: startTimeMs };
 }

@@ -231,6 +231,8 @@ function listen(port: number, onConnection: (socket: Socket) => void): Promise<S
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
+      // A listening server's later errors (EMFILE on accept) must not crash the test process.
+      server.on('error', () => undefined);
       resolve(server);
     });
   });

@@ -35,10 +35,14 @@ export class Link {
       if (this.queuedBytes > HIGH_WATER) source.pause();
       void this.pump();
     });
-    source.once('end', () => {
+    // 'close' without 'end' (the peer vanished): pass the end on all the same, after the data.
+    const onEnd = (): void => {
+      if (this.sourceEnded) return;
       this.sourceEnded = true;
       void this.pump();
-    });
+    };
+    source.once('end', onEnd);
+    source.once('close', onEnd);
   }
 
   /** Applies a toxic to this direction from now on, behind the ones already applied. */

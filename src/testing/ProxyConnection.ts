@@ -57,20 +57,16 @@ export class ProxyConnection {
     };
     client.on('error', propagate(upstream));
     upstream.on('error', propagate(client));
-    const closedOne = (socket: Socket, other: Socket) =>
+    const closedOne = (socket: Socket) =>
       new Promise<void>((resolve) => {
         socket.once('close', () => {
-          // A side that went away without an error: finish the other once its writes flush.
-          if (!other.destroyed) other.end();
           resolve();
         });
       });
-    this.closed = Promise.all([closedOne(client, upstream), closedOne(upstream, client)]).then(
-      () => {
-        this.stopLinks();
-        options.onClosed();
-      },
-    );
+    this.closed = Promise.all([closedOne(client), closedOne(upstream)]).then(() => {
+      this.stopLinks();
+      options.onClosed();
+    });
   }
 
   /** Applies a toxic to this connection with probability `toxicity` (drawn once, here). */

@@ -61,7 +61,8 @@ interface ToxicCommon {
 }
 
 type RequiresAttributes<T extends ToxicType> =
-  Partial<ToxicAttributes[T]> extends ToxicAttributes[T]
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- "all attributes optional"
+  {} extends ToxicAttributes[T]
     ? { readonly attributes?: ToxicAttributes[T] }
     : { readonly attributes: ToxicAttributes[T] };
 

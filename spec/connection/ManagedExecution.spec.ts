@@ -1,0 +1,252 @@
+// ConnectionManager.execute(): the hot path and the recovery loop (src/connection/ManagedExecution.ts).
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { markUnsent } from '../../src/classify/unsent.js';
+import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
+import type { ConnectionManagerOptions } from '../../src/connection/ConnectionManagerOptions.js';
+import { CircuitOpenError } from '../../src/errors/CircuitOpenError.js';
+import { isHoldfastError } from '../../src/errors/HoldfastError.js';
+import { OutcomeUnknownError } from '../../src/errors/OutcomeUnknownError.js';
+import { RetriesExhaustedError } from '../../src/errors/RetriesExhaustedError.js';
+import type { AttemptContext } from '../../src/retry/AttemptContext.js';
+import type { CircuitTicket } from '../../src/retry/hooks.js';
+import { silentLogger } from '../../src/telemetry/Logger.js';
+import { accessDenied, codeError, replyError } from '../helpers/fakeErrors.js';
+import { seqRandom } from '../helpers/seqRandom.js';
+import { settled } from '../helpers/settled.js';
+import { type FakeConnection, FakeConnector, type Outcome } from './fakes.js';
+
+const reset = (): Error => codeError('ECONNRESET', undefined, 'read ECONNRESET');
+const codeOf = (error: unknown): string | undefined =>
+  isHoldfastError(error) ? error.code : undefined;
+
+describe('ManagedExecution (ConnectionManager.execute)', () => {
+  let clock: sinon.SinonFakeTimers;
+  let managers: ConnectionManager<FakeConnection>[];
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+    managers = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(managers.map((m) => m.close()));
+    clock.restore();
+  });
+
+  function make(
+    script: Outcome[] = ['ok'],
+    options: Partial<ConnectionManagerOptions<FakeConnection>> = {},
+  ) {
+    const connector = new FakeConnector(script);
+    const manager = new ConnectionManager<FakeConnection>({
+      name: 'mysql-main',
+      connect: connector.connect,
+      disconnect: connector.disconnect,
+      random: seqRandom([0.5]),
+      budget: false,
+      logger: silentLogger,
+      ...options,
+    });
+    managers.push(manager);
+    return { manager, connector };
+  }
+
+  /** An operation that fails with `errors` in turn, then returns the connection's id. */
+  function scripted(errors: unknown[]) {
+    const seen: [number, number][] = [];
+    const fn = (connection: FakeConnection, context: AttemptContext): Promise<number> => {
+      seen.push([connection.id, context.attempt]);
+      const error = errors.shift();
+      return error === undefined ? Promise.resolve(connection.id) : Promise.reject(error);
+    };
+    return { fn, seen };
+  }
+
+  describe('when connected', () => {
+    it('runs fn with the connection as attempt 1 and returns its result', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const { fn, seen } = scripted([]);
+      expect(await manager.execute(fn)).to.equal(1);
+      expect(seen).to.deep.equal([[1, 1]]);
+    });
+
+    it('accepts a synchronous result and a synchronous throw', async () => {
+      const { manager } = make();
+      await manager.ready();
+      expect(await manager.execute(() => 42)).to.equal(42);
+      const denied = accessDenied();
+      const thrown = await manager
+        .execute(() => {
+          throw denied;
+        })
+        .catch((e: unknown) => e);
+      expect(thrown).to.equal(denied);
+    });
+  });
+
+  describe('when not connected', () => {
+    it('waits for ready() (sharing the connect loop) and then runs fn', async () => {
+      const { manager, connector } = make([reset(), 'ok']);
+      const result = settled(manager.execute((c) => c.id));
+      await clock.tickAsync(999);
+      expect(result.state).to.equal('pending');
+      await clock.tickAsync(1);
+      expect(result.value).to.equal(1);
+      expect(connector.calls).to.equal(2);
+    });
+
+    it('rejects with the connect error when the loop fails fatally', async () => {
+      const denied = accessDenied();
+      const { manager } = make([denied]);
+      expect(await manager.execute(() => 1).catch((e: unknown) => e)).to.equal(denied);
+    });
+  });
+
+  describe('on error', () => {
+    it('rethrows a fatal error as is after one call; the connection stays', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const denied = accessDenied();
+      const { fn, seen } = scripted([denied]);
+      expect(await manager.execute(fn, { idempotent: true }).catch((e: unknown) => e)).to.equal(
+        denied,
+      );
+      expect(seen).to.have.length(1);
+      expect(manager.state.status).to.equal('connected');
+    });
+
+    it('gives OutcomeUnknownError for a sent, non-idempotent request, and reconnects', async () => {
+      const { manager, connector } = make();
+      const first = await manager.ready();
+      const error = reset();
+      const { fn, seen } = scripted([error]);
+      const outcome = await manager
+        .execute(fn, { description: 'INSERT INTO orders' })
+        .catch((e: unknown) => e);
+      expect(outcome).to.be.instanceOf(OutcomeUnknownError);
+      expect(outcome).to.include({ cause: error, operation: 'INSERT INTO orders' });
+      expect(seen).to.have.length(1);
+      expect(first.disposed).to.be.true;
+      expect(connector.calls).to.equal(2);
+    });
+
+    it('retries an unsent request on the new connection after reconnecting', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const { fn, seen } = scripted([markUnsent(reset())]);
+      expect(await manager.execute(fn)).to.equal(2);
+      expect(seen).to.deep.equal([
+        [1, 1],
+        [2, 2],
+      ]);
+    });
+
+    it('retries an idempotent request up to maxRetries, then RetriesExhaustedError with the last error', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const errors = [reset(), reset(), reset(), reset(), reset()];
+      const last = errors[3];
+      const { fn, seen } = scripted(errors);
+      const result = settled(manager.execute(fn, { idempotent: true }));
+      await clock.tickAsync(0);
+      expect(result.error).to.be.instanceOf(RetriesExhaustedError);
+      expect(result.error).to.include({ attempts: 4, cause: last, target: 'mysql-main' });
+      expect(seen.map(([, attempt]) => attempt)).to.deep.equal([1, 2, 3, 4]);
+    });
+
+    it('waits the throttled backoff before retrying when the connection survived', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const { fn, seen } = scripted([replyError('LOADING Redis is loading the dataset')]);
+      const result = settled(manager.execute(fn, { idempotent: true }));
+      await clock.tickAsync(1999);
+      expect(seen).to.have.length(1);
+      await clock.tickAsync(1);
+      expect(result.value).to.equal(1);
+      expect(manager.state).to.deep.include({ status: 'connected', attempt: 1 });
+    });
+
+    it('ends a backoff wait at once with ClosedError when the manager closes', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const { fn } = scripted([replyError('BUSY script running')]);
+      const result = settled(manager.execute(fn, { idempotent: true }));
+      await clock.tickAsync(10);
+      expect(clock.countTimers()).to.equal(1);
+      await manager.close();
+      await clock.tickAsync(0);
+      expect(codeOf(result.error)).to.equal('ERR_HOLDFAST_CLOSED');
+      expect(clock.countTimers()).to.equal(0);
+    });
+
+    it('ends a backoff wait with AbortedError when the signal fires', async () => {
+      const { manager } = make();
+      await manager.ready();
+      const controller = new AbortController();
+      const { fn } = scripted([replyError('BUSY script running')]);
+      const result = settled(manager.execute(fn, { idempotent: true, signal: controller.signal }));
+      await clock.tickAsync(10);
+      controller.abort();
+      await clock.tickAsync(0);
+      expect(codeOf(result.error)).to.equal('ERR_HOLDFAST_ABORTED');
+      expect(clock.countTimers()).to.equal(0);
+    });
+  });
+
+  describe('with a circuit breaker and a budget', () => {
+    function hooks() {
+      const log: string[] = [];
+      let open = false;
+      const breaker = {
+        acquire: (): CircuitTicket => {
+          log.push('acquire');
+          if (open) throw new CircuitOpenError('open', { retryAfterMs: 1000 });
+          return {
+            success: () => log.push('success'),
+            failure: (_e: unknown, c: { kind: string }) => log.push(`failure:${c.kind}`),
+          };
+        },
+      };
+      const budget = {
+        tryRetry: (kind: string) => (log.push(`try:${kind}`), true),
+        recordSuccess: () => log.push('recordSuccess'),
+      };
+      return { log, breaker, budget, setOpen: (value: boolean) => (open = value) };
+    }
+
+    it('acquires before each call and reports each outcome', async () => {
+      const h = hooks();
+      const { manager } = make(['ok'], { circuitBreaker: h.breaker, budget: h.budget });
+      await manager.ready();
+      h.log.length = 0;
+      const { fn } = scripted([markUnsent(reset())]);
+      expect(await manager.execute(fn)).to.equal(2);
+      expect(h.log).to.deep.equal([
+        'acquire',
+        'failure:transient',
+        'acquire', // the reconnect attempt, started as soon as the loss is known
+        'try:transient',
+        'success',
+        'recordSuccess',
+        'acquire',
+        'success',
+        'recordSuccess',
+      ]);
+    });
+
+    it('rejects with CircuitOpenError without calling fn when the breaker is open', async () => {
+      const h = hooks();
+      const { manager } = make(['ok'], { circuitBreaker: h.breaker });
+      await manager.ready();
+      h.setOpen(true);
+      let calls = 0;
+      const error = await manager
+        .execute(() => (calls += 1), { idempotent: true })
+        .catch((e: unknown) => e);
+      expect(codeOf(error)).to.equal('ERR_HOLDFAST_CIRCUIT_OPEN');
+      expect(calls).to.equal(0);
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { safeLogger } from '../../src/telemetry/safeLogger.js';
+import { testPasswords } from '../helpers/secretScan.js';
+import { recordingLogger } from '../helpers/telemetry.js';
+
+describe('safeLogger', () => {
+  it('redacts the message and the string, error and object field values', () => {
+    const recorder = recordingLogger();
+    safeLogger(recorder.logger).error(`cannot reach mysql://u:${testPasswords.mysql}@h`, {
+      url: `redis://:${testPasswords.redis}@h`,
+      error: new Error(`AUTH ${testPasswords.redis}`),
+      config: { password: testPasswords.mysql },
+      attempt: 2,
+    });
+    expect(recorder.lines).to.deep.equal([
+      {
+        level: 'error',
+        message: 'cannot reach mysql://u:***@h',
+        fields: {
+          url: 'redis://:***@h',
+          error: 'AUTH ***',
+          config: '{"password":"***"}',
+          attempt: 2,
+        },
+      },
+    ]);
+  });
+
+  it('swallows what a throwing logger throws', () => {
+    const logger = safeLogger({
+      info: () => {
+        throw new Error('closed stream');
+      },
+      warn: () => undefined,
+      error: () => undefined,
+    });
+    expect(() => {
+      logger.info('x');
+    }).not.to.throw();
+  });
+
+  it('skips debug lines for a logger without debug', () => {
+    const logger = safeLogger({
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    });
+    expect(() => logger.debug?.('x')).not.to.throw();
+  });
+
+  it('does not wrap twice', () => {
+    const once = safeLogger(recordingLogger().logger);
+    expect(safeLogger(once)).to.equal(once);
+  });
+});

@@ -1,0 +1,237 @@
+import {
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+  defer,
+  tap,
+  throwError,
+} from 'rxjs';
+import type { Classification } from '../classify/Classification.js';
+import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
+import { AbortedError } from '../errors/AbortedError.js';
+import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
+import type { Random } from '../internal/Random.js';
+import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
+import type { RetryPolicy } from '../retry/RetryOptions.js';
+import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
+import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import { openConnection } from './openConnection.js';
+import type { StatePublisher } from './StatePublisher.js';
+import { toError } from './toError.js';
+
+/** What a `ConnectLoop` needs from its `ConnectionManager`. */
+export interface ConnectLoopParams<C> {
+  readonly name: string;
+  readonly policy: RetryPolicy;
+  readonly classifier: ErrorClassifier;
+  readonly breaker: CircuitBreakerHook | undefined;
+  readonly budget: RetryBudgetHook | undefined;
+  readonly instrumentation: Instrumentation;
+  readonly scheduler: SchedulerLike;
+  readonly random: Random;
+  readonly connectTimeoutMs: number;
+  readonly connect: (signal: AbortSignal) => Promise<C>;
+  readonly verify: ((connection: C, signal: AbortSignal) => Promise<unknown>) | undefined;
+  readonly states: StatePublisher<C>;
+  /** Closes a connection nobody will use; never throws. */
+  readonly dispose: (connection: C) => void;
+  /** The cycle connected (the state is already `connected`). */
+  readonly connected: (connection: C) => void;
+  /** Set once the manager is closed: the abort reason of an attempt cut short. */
+  readonly closedError: () => Error | undefined;
+}
+
+interface Cycle {
+  readonly op: OperationTelemetry;
+  readonly epoch: number;
+  attempts: number;
+}
+
+/**
+ * The reconnect loop of one manager as an RxJS pipeline: `defer(attempt)` piped through
+ * `retryWithBackoff`, its waits on the manager's scheduler. One cycle at a time: starting one
+ * ends the one before; each cycle is one `connect` operation in telemetry.
+ *
+ * States: each attempt enters `connecting {attempt}`, each scheduled retry `retrying {retry,
+ * delayMs, error}` before its wait, then `connected` or `failed`.
+ */
+export class ConnectLoop<C> {
+  readonly #params: ConnectLoopParams<C>;
+  readonly #retry: MonoTypeOperatorFunction<C>;
+  readonly #states: StatePublisher<C>;
+  #epoch = 0;
+  #cycle: Cycle | undefined;
+  #loop: Subscription | undefined;
+  #lastFailure: { error: unknown; classification: Classification } | undefined;
+
+  constructor(params: ConnectLoopParams<C>) {
+    this.#params = params;
+    this.#states = params.states;
+    const classifier = params.classifier;
+    this.#retry = retryWithBackoff<C>(
+      params.policy,
+      {
+        // The attempt already classified its error for telemetry and the breaker; reuse it.
+        classify: (error, context) => {
+          const last = this.#lastFailure;
+          return last !== undefined && last.error === error
+            ? last.classification
+            : classifier.classify(error, context);
+        },
+      },
+      {
+        scheduler: params.scheduler,
+        random: params.random,
+        scope: 'connect',
+        target: params.name,
+        description: `Connecting to ${params.name}`,
+        ...(params.budget && { budget: params.budget }),
+        onRetryScheduled: (retry) => {
+          this.#onRetryScheduled(retry);
+        },
+      },
+    );
+  }
+
+  /** Starts a cycle (ending a live one, whose wait or attempt is cancelled). */
+  start(): void {
+    this.stop(
+      new AbortedError(`reconnect() started a new connect cycle for ${this.#params.name}.`),
+    );
+    const epoch = (this.#epoch += 1);
+    const cycle: Cycle = {
+      op: this.#params.instrumentation.operation(
+        'connect',
+        this.#params.name,
+        this.#params.scheduler.now(),
+      ),
+      epoch,
+      attempts: 0,
+    };
+    this.#cycle = cycle;
+    const loop = defer(() => this.#attempt(cycle))
+      .pipe(this.#retry)
+      .subscribe({
+        next: (connection) => {
+          this.#onConnected(connection, cycle);
+        },
+        error: (error: unknown) => {
+          this.#onGaveUp(error, cycle);
+        },
+      });
+    if (this.#cycle === cycle) this.#loop = loop;
+  }
+
+  /**
+   * Ends the live cycle, if any: its wait is cancelled, its attempt aborted, its operation ended
+   * with `reason`. Whatever a late attempt opens afterwards is disposed (generation guard).
+   */
+  stop(reason: Error): void {
+    this.#epoch += 1;
+    const cycle = this.#cycle;
+    if (cycle === undefined) return;
+    this.#cycle = undefined;
+    this.#loop?.unsubscribe();
+    this.#loop = undefined;
+    this.#lastFailure = undefined;
+    cycle.op.fail(reason, cycle.attempts);
+  }
+
+  #attempt(cycle: Cycle): Observable<C> {
+    const params = this.#params;
+    const attempt = (cycle.attempts += 1);
+    this.#states.set({ status: 'connecting', attempt });
+    this.#states.emit({ type: 'attempt-started', attempt });
+    const span = cycle.op.attempt(attempt, params.scheduler.now());
+    let ticket: CircuitTicket | undefined;
+    const failed = (error: unknown): void => {
+      const classification = params.classifier.classify(error, { attempt, scope: 'connect' });
+      this.#lastFailure = { error, classification };
+      if (ticket !== undefined) {
+        const admitted = ticket;
+        this.#hook('circuitBreaker', () => {
+          admitted.failure(error, classification);
+        });
+      }
+      span.fail(error, classification);
+      this.#states.emit({ type: 'attempt-failed', attempt, error, classification });
+    };
+    try {
+      ticket = params.breaker?.acquire();
+    } catch (error) {
+      // An open breaker ends the cycle: CircuitOpenError is fatal (docs/decisions).
+      failed(error);
+      return throwError(() => error);
+    }
+    return openConnection<C>({
+      target: params.name,
+      connect: params.connect,
+      verify: params.verify,
+      dispose: params.dispose,
+      timeoutMs: params.connectTimeoutMs,
+      scheduler: params.scheduler,
+      cancelReason: () =>
+        params.closedError() ?? new AbortedError('A new connect cycle replaced this attempt.'),
+    }).pipe(
+      tap({
+        next: () => {
+          const admitted = ticket;
+          if (admitted !== undefined)
+            this.#hook('circuitBreaker', () => {
+              admitted.success();
+            });
+          const budget = params.budget;
+          if (budget !== undefined)
+            this.#hook('budget', () => {
+              budget.recordSuccess();
+            });
+          span.succeed();
+        },
+        error: failed,
+      }),
+    );
+  }
+
+  #onRetryScheduled({ retry, delayMs, error }: ScheduledRetry): void {
+    this.#states.set({ status: 'retrying', retry, delayMs, error: toError(error) });
+    this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
+    this.#cycle?.op.retryScheduled(retry, delayMs, error);
+  }
+
+  #onConnected(connection: C, cycle: Cycle): void {
+    // Generation guard: a cycle superseded by close() or reconnect() keeps nothing it opened.
+    if (cycle.epoch !== this.#epoch) {
+      this.#params.dispose(connection);
+      return;
+    }
+    this.#end();
+    cycle.op.succeed(cycle.attempts);
+    this.#states.set({ status: 'connected', connection, attempt: cycle.attempts });
+    this.#states.emit({ type: 'connected', attempt: cycle.attempts, connection });
+    this.#params.connected(connection);
+  }
+
+  #onGaveUp(error: unknown, cycle: Cycle): void {
+    if (cycle.epoch !== this.#epoch) return;
+    this.#end();
+    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
+    const failure = toError(error);
+    this.#states.set({ status: 'failed', error: failure });
+    this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
+  }
+
+  #end(): void {
+    this.#cycle = undefined;
+    this.#loop = undefined;
+    this.#lastFailure = undefined;
+  }
+
+  #hook(callback: 'circuitBreaker' | 'budget', fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#states.emit({ type: 'callback-failed', callback, error });
+    }
+  }
+}

@@ -1,0 +1,282 @@
+import type { SchedulerLike } from 'rxjs';
+import { backoffDelay } from '../backoff/exponentialBackoff.js';
+import type { Classification } from '../classify/Classification.js';
+import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
+import { isUnsent } from '../classify/unsent.js';
+import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
+import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
+import { waitsAreInstant } from '../internal/instantMode.js';
+import type { Random } from '../internal/Random.js';
+import { abortReason } from '../internal/sleep.js';
+import type { AttemptContext } from '../retry/AttemptContext.js';
+import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
+import type { RetryPolicy } from '../retry/RetryOptions.js';
+import type { Instrumentation } from '../telemetry/Instrumentation.js';
+import { describeError } from '../telemetry/redact.js';
+import type { ManagerExecuteOptions } from './ConnectionManagerOptions.js';
+
+/** What `ManagedExecution` needs from its `ConnectionManager`. */
+export interface ExecutionHost<C> {
+  readonly name: string;
+  readonly policy: RetryPolicy;
+  readonly classifier: ErrorClassifier;
+  readonly breaker: CircuitBreakerHook | undefined;
+  readonly budget: RetryBudgetHook | undefined;
+  readonly instrumentation: Instrumentation;
+  readonly scheduler: SchedulerLike;
+  readonly random: Random;
+  ready(signal: AbortSignal | undefined): Promise<C>;
+  connectionLost(connection: C, error: unknown): void;
+  /** Set once the manager is closed. */
+  closedError(): Error | undefined;
+  reportCallbackError(callback: 'circuitBreaker' | 'budget', error: unknown): void;
+}
+
+type Operation<C, T> = (connection: C, context: AttemptContext) => T | PromiseLike<T>;
+
+const firstAttempt: AttemptContext = Object.freeze({ attempt: 1, signal: undefined });
+
+/**
+ * `ConnectionManager.execute`: a fast path for a connected manager that allocates only the
+ * promise it returns (plus one closure when the operation fails), and the recovery loop that
+ * decides, per error, between rethrowing, reconnecting, retrying and `OutcomeUnknownError`.
+ */
+export class ManagedExecution<C> {
+  readonly #host: ExecutionHost<C>;
+  readonly #breaker: CircuitBreakerHook | undefined;
+  readonly #budget: RetryBudgetHook | undefined;
+  readonly #waits = new Set<(error: Error) => void>();
+
+  constructor(host: ExecutionHost<C>) {
+    this.#host = host;
+    this.#breaker = host.breaker;
+    this.#budget = host.budget;
+  }
+
+  /** The hot path: no RxJS, no clock, no span unless the operation fails. */
+  runConnected<T>(
+    fn: Operation<C, T>,
+    connection: C,
+    options: ManagerExecuteOptions | undefined,
+  ): Promise<T> {
+    let ticket: CircuitTicket | undefined;
+    let result: T | PromiseLike<T>;
+    try {
+      if (this.#breaker !== undefined) ticket = this.#breaker.acquire();
+      result = fn(connection, firstAttempt);
+    } catch (error) {
+      return this.#recover(fn, options, error, connection, ticket);
+    }
+    if (ticket === undefined && this.#budget === undefined) {
+      if (!isThenable(result)) return Promise.resolve(result);
+      return Promise.resolve(result).then(undefined, (error: unknown) =>
+        this.#recover(fn, options, error, connection, undefined),
+      );
+    }
+    return this.#settle(result, fn, options, connection, ticket);
+  }
+
+  /** Waits for a connection (or for `signal`), then runs `fn` as the first attempt. */
+  async runWhenReady<T>(
+    fn: Operation<C, T>,
+    options: ManagerExecuteOptions | undefined,
+  ): Promise<T> {
+    const signal = options?.signal;
+    const connection = await this.#host.ready(signal);
+    let ticket: CircuitTicket | undefined;
+    try {
+      ticket = this.#breaker?.acquire();
+      const value = await fn(
+        connection,
+        signal === undefined ? firstAttempt : { attempt: 1, signal },
+      );
+      this.#succeeded(ticket);
+      return value;
+    } catch (error) {
+      return this.#recover(fn, options, error, connection, ticket);
+    }
+  }
+
+  /** Ends every backoff wait at once with `error` (the manager's `ClosedError`). */
+  cancelWaits(error: Error): void {
+    for (const cancel of [...this.#waits]) cancel(error);
+  }
+
+  async #settle<T>(
+    result: T | PromiseLike<T>,
+    fn: Operation<C, T>,
+    options: ManagerExecuteOptions | undefined,
+    connection: C,
+    ticket: CircuitTicket | undefined,
+  ): Promise<T> {
+    let value: T;
+    try {
+      value = await result;
+    } catch (error) {
+      return this.#recover(fn, options, error, connection, ticket);
+    }
+    this.#succeeded(ticket);
+    return value;
+  }
+
+  async #recover<T>(
+    fn: Operation<C, T>,
+    options: ManagerExecuteOptions | undefined,
+    firstError: unknown,
+    firstConnection: C,
+    firstTicket: CircuitTicket | undefined,
+  ): Promise<T> {
+    const host = this.#host;
+    const description = options?.description ?? 'operation';
+    const signal = options?.signal;
+    const started = host.scheduler.now();
+    const op = host.instrumentation.operation('execute', description, started);
+    let span = op.attempt(1, started);
+    let attempt = 1;
+    let error = firstError;
+    let connection = firstConnection;
+    let ticket = firstTicket;
+    let previousDelay = 0;
+    for (;;) {
+      const classification = host.classifier.classify(error, { attempt, scope: 'execute' });
+      if (ticket !== undefined) this.#ticketFailure(ticket, error, classification);
+      span.fail(error, classification);
+      if (classification.kind === 'fatal') {
+        op.fail(error, attempt);
+        throw error;
+      }
+      // The reconnect loop starts now, whatever happens to this call.
+      if (classification.connectionLost) host.connectionLost(connection, error);
+      if (options?.idempotent !== true && !isUnsent(error)) {
+        op.fail(error, attempt);
+        throw new OutcomeUnknownError(
+          `${description} on ${host.name} may have reached the server before it failed, so it was not sent again: ${describeError(error)}. Check whether it took effect, or pass idempotent: true if running it twice is harmless.`,
+          { cause: error, operation: description },
+        );
+      }
+      // A lost connection is waited for by the reconnect loop, which owns that backoff.
+      const delay = classification.connectionLost
+        ? 0
+        : this.#delay(attempt, previousDelay, classification);
+      const stop = this.#stopReason(attempt, delay, started, classification);
+      if (stop !== undefined) {
+        op.fail(error, attempt);
+        throw new RetriesExhaustedError(
+          `${description} on ${host.name} failed ${stop}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
+          { cause: error, attempts: attempt, target: host.name },
+        );
+      }
+      op.retryScheduled(attempt, delay, error);
+      try {
+        if (delay > 0) await this.#wait(delay, signal);
+        connection = await host.ready(signal);
+      } catch (waitError) {
+        op.fail(waitError, attempt);
+        throw waitError;
+      }
+      previousDelay = delay;
+      attempt += 1;
+      ticket = undefined;
+      span = op.attempt(attempt);
+      try {
+        ticket = this.#breaker?.acquire();
+        const value = await fn(connection, { attempt, signal });
+        this.#succeeded(ticket);
+        span.succeed();
+        op.succeed(attempt);
+        return value;
+      } catch (attemptError) {
+        error = attemptError;
+      }
+    }
+  }
+
+  #delay(attempt: number, previousDelay: number, classification: Classification): number {
+    const policy = this.#host.policy;
+    const delay = backoffDelay(attempt, previousDelay, policy, this.#host.random);
+    return classification.kind === 'throttled'
+      ? Math.min(delay * policy.throttledDelayFactor, policy.maxDelayMs)
+      : delay;
+  }
+
+  #stopReason(
+    attempt: number,
+    delay: number,
+    started: number,
+    classification: Classification & { kind: 'transient' | 'throttled' },
+  ): string | undefined {
+    const policy = this.#host.policy;
+    if (attempt > policy.maxRetries) return `after ${attempt - 1} retries`;
+    const deadline = policy.maxElapsedMs;
+    if (deadline !== undefined && this.#host.scheduler.now() + delay - started > deadline) {
+      return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
+    }
+    if (this.#budget !== undefined && !this.#budgetAllows(this.#budget, classification.kind)) {
+      return `after ${attempt} attempts: the retry budget is spent`;
+    }
+    return undefined;
+  }
+
+  /** A budget that throws is reported and counts as a yes: it must not break the call. */
+  #budgetAllows(budget: RetryBudgetHook, kind: 'transient' | 'throttled'): boolean {
+    try {
+      return budget.tryRetry(kind);
+    } catch (error) {
+      this.#host.reportCallbackError('budget', error);
+      return true;
+    }
+  }
+
+  #wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const closed = this.#host.closedError();
+    if (closed !== undefined) return Promise.reject(closed);
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    if (waitsAreInstant()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        this.#waits.delete(finish);
+        timer.unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = (): void => {
+        finish(abortReason(signal));
+      };
+      const timer = this.#host.scheduler.schedule(() => {
+        finish();
+      }, ms);
+      this.#waits.add(finish);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #succeeded(ticket: CircuitTicket | undefined): void {
+    if (ticket !== undefined) {
+      try {
+        ticket.success();
+      } catch (error) {
+        this.#host.reportCallbackError('circuitBreaker', error);
+      }
+    }
+    if (this.#budget !== undefined) {
+      try {
+        this.#budget.recordSuccess();
+      } catch (error) {
+        this.#host.reportCallbackError('budget', error);
+      }
+    }
+  }
+
+  #ticketFailure(ticket: CircuitTicket, error: unknown, classification: Classification): void {
+    try {
+      ticket.failure(error, classification);
+    } catch (hookError) {
+      this.#host.reportCallbackError('circuitBreaker', hookError);
+    }
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,94 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Observable } from 'rxjs';
+import type { Clock } from '../internal/Clock.js';
+import { abortReason } from '../internal/sleep.js';
+import type { Logger } from '../telemetry/Logger.js';
+import { fromIoredisError } from './fromIoredisError.js';
+import { RedisConnection } from './RedisConnection.js';
+import type { ResolvedRedisClientOptions } from './resolveRedisClientOptions.js';
+
+/** The ConnectionManager callbacks of a Redis client. */
+export interface RedisConnector {
+  connect(signal: AbortSignal): Promise<RedisConnection>;
+  verify(connection: RedisConnection, signal: AbortSignal): Promise<unknown>;
+  disconnect(connection: RedisConnection): Promise<void>;
+  lost(connection: RedisConnection): Observable<unknown>;
+}
+
+/**
+ * How a client's manager opens, checks, watches and closes connections: each connection is a new
+ * ioredis instance (ioredis's own reconnect is off), connected with `connect()`, verified with
+ * PING, watched through its status events, closed with QUIT then `disconnect()`.
+ */
+export function redisConnector(
+  resolved: ResolvedRedisClientOptions,
+  clock: Clock,
+  logger: Logger | undefined,
+): RedisConnector {
+  const connectionOptions = {
+    clock,
+    commandTimeoutMs: resolved.commandTimeoutMs,
+    healthCheckIntervalMs: resolved.healthCheckIntervalMs,
+    quitTimeoutMs: resolved.quitTimeoutMs,
+    logger,
+  };
+  return {
+    async connect(signal) {
+      if (signal.aborted) throw abortReason(signal);
+      // ioredis types `replyMapping` without `| undefined`, which exactOptionalPropertyTypes
+      // rejects for an options object typed RedisOptions; the value itself passes through.
+      const redis = new Redis(resolved.ioredis as RedisOptions & { replyMapping?: 'legacy' });
+      const connection = new RedisConnection(redis, connectionOptions);
+      const onAbort = (): void => {
+        connection.destroy();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await connection.redis.connect();
+      } catch (error) {
+        connection.destroy();
+        if (signal.aborted) throw abortReason(signal);
+        // connect() rejects with "Connection is closed." whatever happened; the `error` event
+        // before it says what did (ECONNREFUSED, WRONGPASS ...).
+        throw connection.lastError ?? fromIoredisError(error, 'connect');
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+      return connection;
+    },
+
+    async verify(connection, signal) {
+      const reply = await untilAborted(
+        connection.send('PING', (redis) => redis.ping()),
+        signal,
+      );
+      connection.startWatchdog();
+      return reply;
+    },
+
+    disconnect: (connection) => connection.close(),
+
+    lost: (connection) => connection.lost$(),
+  };
+}
+
+/** `promise`, or the abort's error as soon as `signal` fires (the caller then drops the connection). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
