@@ -186,6 +186,7 @@ describe('RedisClient through outages (chaos)', function () {
       const client = createRedisClient({ port: server.port, targetName: 'redis-gone' });
       const bound = longestCycleMs(client.policy);
       let result: Awaited<ReturnType<typeof burst>>;
+      let afterKill: Awaited<ReturnType<typeof burst>>;
       try {
         await client.ready();
         const inFlight = burst(
@@ -200,6 +201,7 @@ describe('RedisClient through outages (chaos)', function () {
           bound + 3000,
         );
         const [first, second] = await Promise.all([inFlight, later]);
+        afterKill = second;
         result = {
           settledMs: [...first.settledMs, ...second.settledMs],
           codes: [...first.codes, ...second.codes],
@@ -211,7 +213,8 @@ describe('RedisClient through outages (chaos)', function () {
       rejections.assertNone();
       await assertHandlesReleased(handles);
       expect(result.pending).to.equal(0);
-      expect(result.codes).to.not.include('ok', 'no call can succeed without a server');
+      // Calls in flight may have been answered before the kill; none issued after it can be.
+      expect(afterKill.codes).to.not.include('ok');
       // Connect attempts to a dead port fail at once; the waits are the policy's (~0.5+1+2 s).
       expect(Math.max(...result.settledMs)).to.be.below(bound + 1500);
       recordScenario({
