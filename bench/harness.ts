@@ -1,6 +1,7 @@
-// Interleaved micro-benchmark runner: every candidate of a case runs once per round, in a
-// rotating order, and the median over rounds is reported, so drift on a shared machine hits all
-// candidates alike.
+// Interleaved benchmark runners: every candidate of a case runs once per round, in a rotating
+// order, and the median over rounds is reported, so drift on a shared machine hits all
+// candidates alike. Two shapes: a tight loop timed per call (happy-path cost) and time-boxed
+// rounds counted in operations per second (throughput).
 
 export interface Candidate {
   readonly name: string;
@@ -31,6 +32,17 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
+/** Runs `body(index)` for every candidate once per round, starting one later each round. */
+async function rotate(
+  count: number,
+  rounds: number,
+  body: (index: number) => Promise<void>,
+): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < count; k++) await body((k + round) % count);
+  }
+}
+
 export async function interleave(
   candidates: readonly Candidate[],
   options: { rounds: number; iterations: number; warmup: number },
@@ -39,14 +51,11 @@ export async function interleave(
   try {
     for (const c of candidates) await timeLoop(c.run, options.warmup);
     const samples = candidates.map(() => [] as number[]);
-    for (let round = 0; round < options.rounds; round++) {
-      for (let k = 0; k < candidates.length; k++) {
-        const index = (k + round) % candidates.length;
-        const candidate = candidates[index];
-        if (candidate === undefined) continue;
-        samples[index]?.push(await timeLoop(candidate.run, options.iterations));
-      }
-    }
+    await rotate(candidates.length, options.rounds, async (index) => {
+      const candidate = candidates[index];
+      if (candidate === undefined) return;
+      samples[index]?.push(await timeLoop(candidate.run, options.iterations));
+    });
     return candidates.map((c, i) => ({
       name: c.name,
       nsPerOp: median(samples[i] ?? []),
@@ -57,8 +66,125 @@ export async function interleave(
   }
 }
 
+export interface ThroughputResult {
+  readonly name: string;
+  /** Median operations per second over the rounds. */
+  readonly opsPerSecond: number;
+  readonly rounds: readonly number[];
+  /** Operations that rejected, over every round (they do not count as operations). */
+  readonly errors: number;
+  /** The first rejection, to say what went wrong. */
+  readonly firstError: unknown;
+}
+
+interface Box {
+  ops: number;
+  errors: number;
+  firstError: unknown;
+}
+
+/**
+ * `concurrency` workers each await `run()` back to back until `durationMs` has passed; returns
+ * completed operations per second. Rejections are counted, not thrown.
+ */
+export async function timeBox(
+  run: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+  box: Box = { ops: 0, errors: 0, firstError: undefined },
+): Promise<number> {
+  const start = performance.now();
+  const end = start + durationMs;
+  let ops = 0;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      try {
+        await run();
+        ops += 1;
+      } catch (error) {
+        box.errors += 1;
+        box.firstError ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  box.ops += ops;
+  return (ops * 1000) / (performance.now() - start);
+}
+
+/** Time-boxed rounds of every candidate, interleaved; a warm-up box each first. */
+export async function interleaveThroughput(
+  candidates: readonly Candidate[],
+  options: { rounds: number; durationMs: number; warmupMs: number; concurrency: number },
+): Promise<ThroughputResult[]> {
+  for (const c of candidates) await c.setup?.();
+  try {
+    const boxes = candidates.map((): Box => ({ ops: 0, errors: 0, firstError: undefined }));
+    for (const c of candidates) await timeBox(c.run, options.concurrency, options.warmupMs);
+    const samples = candidates.map(() => [] as number[]);
+    await rotate(candidates.length, options.rounds, async (index) => {
+      const candidate = candidates[index];
+      const box = boxes[index];
+      if (candidate === undefined || box === undefined) return;
+      samples[index]?.push(
+        await timeBox(candidate.run, options.concurrency, options.durationMs, box),
+      );
+    });
+    return candidates.map((c, i) => ({
+      name: c.name,
+      opsPerSecond: median(samples[i] ?? []),
+      rounds: samples[i] ?? [],
+      errors: boxes[i]?.errors ?? 0,
+      firstError: boxes[i]?.firstError,
+    }));
+  } finally {
+    for (const c of candidates) await c.teardown?.();
+  }
+}
+
 /** Markdown table helper. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** One target of the issue and what this run measured against it. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** undefined: not measured in this run (e.g. skipped in --quick). */
+  readonly met: boolean | undefined;
+}
+
+/** What every case hands back to bench/main.ts. */
+export interface CaseReport {
+  /** Short id printed on the summary line (`bench case <id>: <n> rows`). */
+  readonly id: string;
+  /** Section heading and explanation for docs/benchmarks.md. */
+  readonly title: string;
+  readonly description: string;
+  /** Markdown tables (one or more), already formatted. */
+  readonly markdown: string;
+  /** Number of result rows printed (0 would mean the case produced nothing). */
+  readonly rows: number;
+  readonly targets: readonly TargetCheck[];
+  /** Lines worth reading beside the tables (profiles, caveats). */
+  readonly notes?: readonly string[];
+}
+
+export function formatNumber(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+export function ratio(value: number, reference: number): string {
+  return reference > 0 ? `${(value / reference).toFixed(3)}x` : '—';
+}
+
+/** Resolves after `ms` milliseconds (bench only: the library waits through its Clock). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,32 +8,81 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
-import CircuitBreaker from 'opossum';
+import CircuitBreakerOpossum from 'opossum';
 import pRetry from 'p-retry';
 import { defer, firstValueFrom, retry as rxRetry } from 'rxjs';
+import { CircuitBreaker } from '../../src/breaker/CircuitBreaker.js';
+import { RetryBudget } from '../../src/budget/RetryBudget.js';
+import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
 import { RetryHandler } from '../../src/retry/RetryHandler.js';
-import { type Candidate, type LoopResult, interleave, table } from '../harness.js';
+import {
+  type CaseReport,
+  type Candidate,
+  type TargetCheck,
+  interleave,
+  table,
+} from '../harness.js';
 
 const op = async (): Promise<number> => 1;
+const onConnection = async (_connection: FakeConnection): Promise<number> => 1;
 
-export async function happyPath(
-  quick: boolean,
-): Promise<{ results: LoopResult[]; markdown: string }> {
+interface FakeConnection {
+  readonly id: number;
+}
+
+const names = {
+  raw: 'raw call',
+  handler: 'holdfast RetryHandler.execute',
+  manager: 'holdfast ConnectionManager.execute (breaker + budget)',
+  managerBare: 'holdfast ConnectionManager.execute (no breaker, no budget)',
+  cockatielRetry: 'cockatiel retry',
+  cockatielBoth: 'cockatiel retry + breaker',
+  rx: 'RxJS defer + retry',
+  opossum: 'opossum',
+  pRetry: 'p-retry',
+} as const;
+
+function connectedManager(hooks: boolean): ConnectionManager<FakeConnection> {
+  return new ConnectionManager<FakeConnection>({
+    name: 'bench-fake',
+    connect: async () => ({ id: 1 }),
+    retry: { maxRetries: 3 },
+    ...(hooks
+      ? { circuitBreaker: new CircuitBreaker({ name: 'bench-fake' }), budget: new RetryBudget() }
+      : { budget: false }),
+  });
+}
+
+export async function happyPath(quick: boolean): Promise<CaseReport> {
   const holdfast = new RetryHandler({ maxRetries: 3 });
+  const manager = connectedManager(true);
+  const bareManager = connectedManager(false);
   const cockatielRetry = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
   const cockatielBoth = wrap(
     cockatielRetry,
     circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
   );
-  const opossum = new CircuitBreaker(op, { timeout: false, errorThresholdPercentage: 50 });
+  const opossum = new CircuitBreakerOpossum(op, { timeout: false, errorThresholdPercentage: 50 });
   const candidates: Candidate[] = [
-    { name: 'raw call', run: op },
-    { name: 'holdfast RetryHandler.execute', run: () => holdfast.execute(op) },
-    { name: 'cockatiel retry', run: () => cockatielRetry.execute(op) },
-    { name: 'cockatiel retry + breaker', run: () => cockatielBoth.execute(op) },
-    { name: 'RxJS defer + retry', run: () => firstValueFrom(defer(op).pipe(rxRetry(3))) },
-    { name: 'opossum', run: () => opossum.fire() },
-    { name: 'p-retry', run: () => pRetry(op, { retries: 3 }) },
+    { name: names.raw, run: op },
+    { name: names.handler, run: () => holdfast.execute(op) },
+    {
+      name: names.manager,
+      setup: async () => void (await manager.ready()),
+      run: () => manager.execute(onConnection),
+      teardown: () => manager.close(),
+    },
+    {
+      name: names.managerBare,
+      setup: async () => void (await bareManager.ready()),
+      run: () => bareManager.execute(onConnection),
+      teardown: () => bareManager.close(),
+    },
+    { name: names.cockatielRetry, run: () => cockatielRetry.execute(op) },
+    { name: names.cockatielBoth, run: () => cockatielBoth.execute(op) },
+    { name: names.rx, run: () => firstValueFrom(defer(op).pipe(rxRetry(3))) },
+    { name: names.opossum, run: () => opossum.fire() },
+    { name: names.pRetry, run: () => pRetry(op, { retries: 3 }) },
   ];
   const results = await interleave(candidates, {
     rounds: quick ? 2 : 9,
@@ -41,14 +90,41 @@ export async function happyPath(
     warmup: quick ? 1_000 : 50_000,
   });
   opossum.shutdown();
-  const raw = results[0]?.nsPerOp ?? 0;
+  const ns = (name: string): number => results.find((r) => r.name === name)?.nsPerOp ?? NaN;
+  const raw = ns(names.raw);
+  const added = (name: string): number => ns(name) - raw;
   const markdown = table(
-    ['wrapper', 'ns per call (median)', 'added to raw (ns)'],
+    ['wrapper', 'ns per call (median)', 'added to raw (ns)', 'rounds (ns per call)'],
     results.map((r) => [
       r.name,
       r.nsPerOp.toFixed(0),
-      r === results[0] ? '—' : (r.nsPerOp - raw).toFixed(0),
+      r.name === names.raw ? '—' : (r.nsPerOp - raw).toFixed(0),
+      r.rounds.map((v) => v.toFixed(0)).join(' '),
     ]),
   );
-  return { results, markdown };
+  const handlerAdded = added(names.handler);
+  const cockatielAdded = added(names.cockatielRetry);
+  const managerAdded = added(names.manager);
+  const bothAdded = added(names.cockatielBoth);
+  const targets: TargetCheck[] = [
+    {
+      target: 'RetryHandler.execute adds at most half of what cockatiel retry adds (DESIGN.md: 0.3x)',
+      measured: `${handlerAdded.toFixed(0)} ns vs ${cockatielAdded.toFixed(0)} ns = ${(handlerAdded / cockatielAdded).toFixed(2)}x`,
+      met: handlerAdded <= cockatielAdded / 2,
+    },
+    {
+      target: 'ConnectionManager.execute with breaker and budget adds less than cockatiel retry + breaker',
+      measured: `${managerAdded.toFixed(0)} ns vs ${bothAdded.toFixed(0)} ns`,
+      met: managerAdded < bothAdded,
+    },
+  ];
+  return {
+    id: 'happy-path',
+    title: 'Happy-path cost per call',
+    description:
+      'Each wrapper runs `async () => 1` (the managers: `async (connection) => 1` on a connected manager whose connect resolves a fake connection), awaited in a loop; 9 interleaved rounds of 200,000 calls after 50,000 warm-up calls. "added" is the median minus the raw call.',
+    markdown,
+    rows: results.length,
+    targets,
+  };
 }

@@ -5,34 +5,35 @@ import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   type ReadableSpan,
-  SimpleSpanProcessor,
-  type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { dim, red } from './paint.js';
 
-type ExportDone = Parameters<SpanExporter['export']>[1];
-/** ExportResultCode.SUCCESS (from @opentelemetry/core, which the demo does not depend on). */
-const success = 0 as Parameters<ExportDone>[0]['code'];
-
-class CompactExporter implements SpanExporter {
+/** Prints a line when an operation span ends (attempt spans are folded into their parent). */
+class CompactPrinter implements SpanProcessor {
   constructor(private readonly print: (line: string) => void) {}
 
-  export(spans: ReadableSpan[], done: ExportDone): void {
-    for (const span of spans) {
-      const attributes = span.attributes;
-      if (attributes['holdfast.attempt'] !== undefined) continue; // an attempt: its parent says it all
-      const attempts = Number(attributes['holdfast.attempt.count'] ?? 1);
-      if (!span.name.startsWith('connect ') && attempts <= 1) continue;
-      const [seconds, nanos] = span.duration;
-      const ms = seconds * 1000 + nanos / 1e6;
-      const failed = span.status.code === SpanStatusCode.ERROR;
-      const retries = span.events.filter((e) => e.name === 'retry.scheduled').length;
-      const text = `trace  ${span.name}: ${attempts} attempt${attempts === 1 ? '' : 's'}, ${retries} retr${
-        retries === 1 ? 'y' : 'ies'
-      }, ${ms.toFixed(0)} ms, ${failed ? 'ERROR' : 'OK'} (trace ${span.spanContext().traceId.slice(0, 8)})`;
-      this.print(failed ? red(text) : dim(text));
-    }
-    done({ code: success });
+  onStart(): void {
+    return undefined;
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const attributes = span.attributes;
+    if (attributes['holdfast.attempt'] !== undefined) return;
+    const attempts = Number(attributes['holdfast.attempt.count'] ?? 1);
+    if (!span.name.startsWith('connect ') && attempts <= 1) return;
+    const [seconds, nanos] = span.duration;
+    const ms = seconds * 1000 + nanos / 1e6;
+    const failed = span.status.code === SpanStatusCode.ERROR;
+    const retries = span.events.filter((e) => e.name === 'retry.scheduled').length;
+    const text = `trace  ${span.name}: ${attempts} attempt${attempts === 1 ? '' : 's'}, ${retries} retr${
+      retries === 1 ? 'y' : 'ies'
+    }, ${ms.toFixed(0)} ms, ${failed ? 'ERROR' : 'OK'} (trace ${span.spanContext().traceId.slice(0, 8)})`;
+    this.print(failed ? red(text) : dim(text));
+  }
+
+  async forceFlush(): Promise<void> {
+    return undefined;
   }
 
   async shutdown(): Promise<void> {
@@ -46,7 +47,7 @@ export function consoleTracer(print: (line: string) => void): {
   shutdown: () => Promise<void>;
 } {
   const provider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(new CompactExporter(print))],
+    spanProcessors: [new CompactPrinter(print)],
   });
   return { tracer: provider.getTracer('holdfast'), shutdown: () => provider.shutdown() };
 }

@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import { createPool } from 'mysql2/promise';
-import { DatabasePool } from '../../src/mysql2/DatabasePool.js';
+import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
 import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import { MariaDbServer } from '../helpers/servers/MariaDbServer.js';
 import {

@@ -65,7 +65,7 @@ describe('ConnectionManager', () => {
 
     it('rejects an unknown option key with a ConfigurationError naming it', () => {
       const bad = { name: 'x', connect: () => Promise.resolve(1), retires: 3 };
-      expect(() => new ConnectionManager(bad as never))
+      expect(() => new ConnectionManager(bad))
         .to.throw()
         .that.satisfies((e: unknown) => codeOf(e) === 'ERR_HOLDFAST_CONFIG')
         .and.has.property('option', 'retires');
@@ -359,7 +359,9 @@ describe('ConnectionManager', () => {
         lost: () =>
           new (class {
             subscribe(observer: { next: () => void }) {
-              kill = () => observer.next();
+              kill = () => {
+                observer.next();
+              };
               return { unsubscribe: () => (kill = undefined) };
             }
           })() as never,
@@ -518,6 +520,15 @@ describe('ConnectionManager', () => {
       await clock.tickAsync(3000);
       expect(breaker.acquired).to.equal(3);
       expect(breaker.outcomes).to.deep.equal(['transient', 'transient', 'success']);
+    });
+
+    it('tells the ticket of an attempt cut short by close() a fatal (uncounted) failure', async () => {
+      const breaker = new FakeBreaker();
+      const manager = make(new FakeConnector(['hang']), { circuitBreaker: breaker });
+      const ready = manager.ready().catch((e: unknown) => e);
+      await manager.close();
+      expect(breaker.outcomes).to.deep.equal(['fatal']);
+      expect(codeOf(await ready)).to.equal('ERR_HOLDFAST_CLOSED');
     });
 
     it('fails the cycle at once with CircuitOpenError when open, without connecting', async () => {

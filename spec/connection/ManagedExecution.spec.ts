@@ -53,7 +53,7 @@ describe('ManagedExecution (ConnectionManager.execute)', () => {
   }
 
   /** An operation that fails with `errors` in turn, then returns the connection's id. */
-  function scripted(errors: unknown[]) {
+  function scripted(errors: Error[]) {
     const seen: [number, number][] = [];
     const fn = (connection: FakeConnection, context: AttemptContext): Promise<number> => {
       seen.push([connection.id, context.attempt]);

@@ -32,9 +32,9 @@ describe('StatePublisher', () => {
       const { publisher, changes } = make();
       const states: string[] = [];
       publisher.state$.subscribe((s) => states.push(s.status));
-      expect(() => publisher.set({ status: 'connected', connection: 'c', attempt: 1 })).to.throw(
-        TypeError,
-      );
+      expect(() => {
+        publisher.set({ status: 'connected', connection: 'c', attempt: 1 });
+      }).to.throw(TypeError);
       expect(publisher.state).to.deep.equal({ status: 'idle' });
       expect(states).to.deep.equal(['idle']);
       expect(changes).to.deep.equal([]);

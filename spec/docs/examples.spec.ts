@@ -1,7 +1,9 @@
 // Every code example a user reads runs: each ```ts fence of README.md and docs/ (unless marked
 // `<!-- not-run: reason -->`) is type-checked and run with tsx against the shared MariaDB and
 // Redis, and every examples/*.ts file runs too; a fence marked `<!-- example: examples/x.ts -->`
-// must show that file exactly (with `holdfast` imports). See spec/docs/docExamples.ts.
+// must show that file exactly (with `holdfast` imports; `npx tsx spec/docs/syncExamples.ts`
+// rewrites them). A block that defines mocha suites (`describe(` at the start of a line) runs
+// under mocha. Each example must end by itself: close what it opens. See docExamples.ts.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import {
 
 const cacheDir = join(repoRoot, 'node_modules/.cache/holdfast-doc-examples');
 const runTimeoutMs = 30_000;
+const mochaBin = join(repoRoot, 'node_modules/mocha/bin/mocha.js');
 
 interface Run {
   readonly code: number | null;
@@ -101,7 +104,21 @@ describe('documentation examples', function () {
     for (const example of inline) {
       it(`${example.where} runs`, async () => {
         const file = join(cacheDir, `${slug(example.where)}.ts`);
-        const result = await run(process.execPath, ['--import', 'tsx', file], runTimeoutMs);
+        // A block written as a mocha spec (a guide to testing your code) runs under mocha.
+        const args = /^describe\(/m.test(example.code)
+          ? [
+              '--import',
+              'tsx',
+              mochaBin,
+              '--no-config',
+              '--reporter',
+              'dot',
+              '--timeout',
+              '20000',
+              file,
+            ]
+          : ['--import', 'tsx', file];
+        const result = await run(process.execPath, args, runTimeoutMs);
         expect(result.code, `${example.where}\n${result.output}`).to.equal(0);
       });
     }

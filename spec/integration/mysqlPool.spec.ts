@@ -120,7 +120,9 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
         );
         return result.insertId;
       });
-      const [rows] = await pool.query<RowDataPacket[]>(`SELECT name FROM ${table} WHERE id = ?`, [id]);
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT name FROM ${table} WHERE id = ?`, [
+        id,
+      ]);
       expect(rows).to.have.length(1);
     });
 
@@ -215,7 +217,9 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
         ...states,
         inspect(pool, { depth: 10 }),
       ]);
-      expect(telemetry.log.messages('error').join('\n')).to.match(/Failed to connect to spec-wrong-password/);
+      expect(telemetry.log.messages('error').join('\n')).to.match(
+        /Failed to connect to spec-wrong-password/,
+      );
       await telemetry.shutdown();
     });
   });
@@ -252,7 +256,9 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
     it('closes at once when every connection is back', async () => {
       const pool = open();
       const connection = await pool.getConnection();
-      setTimeout(() => connection.release(), 50);
+      setTimeout(() => {
+        connection.release();
+      }, 50);
       const started = performance.now();
       await pool.close({ timeoutMs: 5000 });
       expect(performance.now() - started).to.be.below(1500);

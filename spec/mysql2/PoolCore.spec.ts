@@ -94,7 +94,11 @@ describe('PoolCore', () => {
 
     it('sends one attempt to a restarted server from a connected pool, then waits on the loop and recovers', async () => {
       open({ checkoutTimeoutMs: 60_000, pool_size: 4 });
-      await Promise.all([1, 2, 3, 4].map(async () => (await pool.getConnection()).release()));
+      await Promise.all(
+        [1, 2, 3, 4].map(async () => {
+          (await pool.getConnection()).release();
+        }),
+      );
       expect(pool.metrics().size).to.be.at.least(1);
       const before = server.connectAttempts;
       server.killAll();

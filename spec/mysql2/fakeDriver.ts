@@ -99,9 +99,10 @@ export class FakeConnection implements DriverConnection {
         this.pending = { sql, resolve, reject };
       });
     }
-    return 'result' in reply
-      ? Promise.resolve([reply.result, []])
-      : Promise.reject(reply.error as Error);
+    if ('result' in reply) return Promise.resolve([reply.result, []]);
+    return new Promise((_resolve, reject: (reason: Error) => void) => {
+      reject(reply.error as Error);
+    });
   }
 
   #die(error: Error | undefined): void {
@@ -137,7 +138,12 @@ export class FakePool implements DriverPool {
         return Promise.reject(accessDenied());
       case 'hang':
         return new Promise((resolve, reject) => {
-          this.hanging.push({ resolve: () => resolve(this.#open()), reject });
+          this.hanging.push({
+            resolve: () => {
+              resolve(this.#open());
+            },
+            reject,
+          });
         });
       case 'up':
         return Promise.resolve(this.#open());
@@ -195,7 +201,10 @@ export class FakeServer {
 }
 
 /** A DatabasePool over the fake driver; DB_RETRY_* from the real environment are ignored. */
-export function fakeDatabasePool(server: FakeServer, config: DatabasePoolConfig = {}): DatabasePool {
+export function fakeDatabasePool(
+  server: FakeServer,
+  config: DatabasePoolConfig = {},
+): DatabasePool {
   return new DatabasePool(
     parseDatabasePoolConfig({ pool_name: 'fake', logger: silentLogger, ...config }, {}),
     server.driver,

@@ -66,7 +66,10 @@ describe('runStatement (pool.query / pool.execute)', () => {
       hung().kill();
       await clock.tickAsync(0);
       expect(call.state).to.equal('resolved');
-      expect(server.userStatements()).to.deep.equal(['SELECT * FROM orders', 'SELECT * FROM orders']);
+      expect(server.userStatements()).to.deep.equal([
+        'SELECT * FROM orders',
+        'SELECT * FROM orders',
+      ]);
       expect(pool.metrics()).to.include({ statementRetries: 1 });
     });
 
@@ -78,7 +81,9 @@ describe('runStatement (pool.query / pool.execute)', () => {
       await clock.tickAsync(0);
       expect(call.error).to.be.instanceOf(OutcomeUnknownError);
       expect(call.error).to.include({ operation: 'INSERT INTO orders' });
-      expect((call.error as OutcomeUnknownError).cause).to.include({ code: 'PROTOCOL_CONNECTION_LOST' });
+      expect((call.error as OutcomeUnknownError).cause).to.include({
+        code: 'PROTOCOL_CONNECTION_LOST',
+      });
       expect(server.userStatements()).to.deep.equal([insert]);
     });
 
@@ -168,7 +173,11 @@ describe('runStatement (pool.query / pool.execute)', () => {
 
     it('gives a read that keeps failing RetriesExhaustedError after maxRetries re-sends', async () => {
       server.reply = (sql, connection) => {
-        if (sql === 'SELECT 1') queueMicrotask(() => connection.kill());
+        if (sql === 'SELECT 1') {
+          void Promise.resolve().then(() => {
+            connection.kill();
+          });
+        }
         return sql === 'SELECT 1' ? 'hang' : { result: [] };
       };
       const call = settled(pool.query('SELECT 1'));
@@ -182,7 +191,9 @@ describe('runStatement (pool.query / pool.execute)', () => {
     it('waits the backoff before re-sending after a throttled error', async () => {
       let busy = true;
       server.reply = (sql) =>
-        sql === 'SELECT 1' && busy ? { error: codeError('ER_CON_COUNT_ERROR', 1040) } : { result: [] };
+        sql === 'SELECT 1' && busy
+          ? { error: codeError('ER_CON_COUNT_ERROR', 1040) }
+          : { result: [] };
       const call = settled(pool.query('SELECT 1'));
       await clock.tickAsync(0);
       busy = false;

@@ -189,12 +189,15 @@ describe('retryWithBackoff', () => {
         let calls = 0;
         const values: string[] = [];
         defer(() => ((calls += 1) < 2 ? throwError(() => refused) : of('ok')))
-          .pipe(retryWithBackoff(policy), map(String))
+          .pipe(
+            retryWithBackoff<string>(policy),
+            map((v) => `${v}!`),
+          )
           .subscribe((v) => values.push(v));
         await clock.tickAsync(9);
         expect(calls).to.equal(1);
         await clock.tickAsync(1);
-        expect(values).to.deep.equal(['ok']);
+        expect(values).to.deep.equal(['ok!']);
         expect(clock.countTimers()).to.equal(0);
       } finally {
         clock.restore();

@@ -1,6 +1,6 @@
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
-import { type Classification, fatal } from '../classify/Classification.js';
-import { CircuitOpenError } from '../errors/CircuitOpenError.js';
+import { fatal } from '../classify/Classification.js';
+import type { CircuitOpenError } from '../errors/CircuitOpenError.js';
 import { assertNever } from '../internal/assertNever.js';
 import type { TimerHandle } from '../internal/Clock.js';
 import { abortReason } from '../internal/sleep.js';
@@ -20,34 +20,10 @@ import {
 } from './CircuitState.js';
 import type { SharedCircuitState } from './SharedBreakerStore.js';
 import { SharedCircuitLink, type SharedVia, unref } from './SharedCircuitLink.js';
-
-type Settle = (ticket: BreakerTicket, outcome: 'success' | 'failure' | 'ignored') => void;
+import { circuitOpenError } from './circuitOpenError.js';
+import { BreakerTicket, type Settle } from './BreakerTicket.js';
 
 const aborted = fatal('aborted by the caller, which says nothing about the target');
-
-/** One admitted call; reports exactly once (later reports are ignored). */
-class BreakerTicket implements CircuitTicket {
-  #done = false;
-
-  constructor(
-    private readonly settle: Settle,
-    readonly epoch: number,
-    readonly probe: boolean,
-    readonly startedAt: number,
-  ) {}
-
-  success(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.settle(this, 'success');
-  }
-
-  failure(_error: unknown, classification: Classification): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.settle(this, classification.kind === 'fatal' ? 'ignored' : 'failure');
-  }
-}
 
 /**
  * Stops calling a target that keeps failing, then lets a few probes test it (closed -> open ->
@@ -340,15 +316,6 @@ export class CircuitBreaker implements CircuitBreakerHook {
   #reject(status: 'open' | 'half-open' | 'isolated', retryAfterMs: number): CircuitOpenError {
     const wait = Math.max(0, Math.ceil(retryAfterMs));
     this.#events.next({ type: 'call-rejected', status, retryAfterMs: wait });
-    const why =
-      status === 'isolated'
-        ? 'it is isolated until reset() is called'
-        : status === 'open'
-          ? `calls resume with a probe in ${wait} ms`
-          : 'its half-open probes are all in flight';
-    return new CircuitOpenError(
-      `Circuit ${this.name} is ${status}: the call was not attempted (${why}). Wait for state$ to show 'closed' or retry after retryAfterMs.`,
-      { retryAfterMs: wait },
-    );
+    return circuitOpenError(this.name, status, wait);
   }
 }

@@ -107,7 +107,9 @@ export class WaitReporter {
   }
 
   #draw(): void {
-    const width = Math.max(20, (this.#io.stdout.columns ?? 120) - 1);
+    // A pseudo-terminal may report 0 columns: assume a common width then.
+    const columns = this.#io.stdout.columns ?? 0;
+    const width = Math.max(20, (columns > 0 ? columns : 120) - 1);
     const now = this.#io.clock.now();
     const up = this.#drawn > 0 ? `\u001b[${this.#drawn}A` : '';
     const body = this.#lines

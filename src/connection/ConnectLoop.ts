@@ -7,7 +7,7 @@ import {
   tap,
   throwError,
 } from 'rxjs';
-import type { Classification } from '../classify/Classification.js';
+import { type Classification, fatal } from '../classify/Classification.js';
 import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
@@ -41,6 +41,8 @@ export interface ConnectLoopParams<C> {
   /** Set once the manager is closed: the abort reason of an attempt cut short. */
   readonly closedError: () => Error | undefined;
 }
+
+const cancelled = fatal('holdfast: attempt cancelled by close() or a new cycle');
 
 interface Cycle {
   readonly op: OperationTelemetry;
@@ -145,6 +147,8 @@ export class ConnectLoop<C> {
     this.#states.emit({ type: 'attempt-started', attempt });
     const span = cycle.op.attempt(attempt, params.scheduler.now());
     let ticket: CircuitTicket | undefined;
+    const cancelReason = (): Error =>
+      params.closedError() ?? new AbortedError('A new connect cycle replaced this attempt.');
     const failed = (error: unknown): void => {
       const classification = params.classifier.classify(error, { attempt, scope: 'connect' });
       this.#lastFailure = { error, classification };
@@ -171,8 +175,7 @@ export class ConnectLoop<C> {
       dispose: params.dispose,
       timeoutMs: params.connectTimeoutMs,
       scheduler: params.scheduler,
-      cancelReason: () =>
-        params.closedError() ?? new AbortedError('A new connect cycle replaced this attempt.'),
+      cancelReason,
     }).pipe(
       tap({
         next: () => {
@@ -189,6 +192,18 @@ export class ConnectLoop<C> {
           span.succeed();
         },
         error: failed,
+        // Cut short by close() or a new cycle: end the span, and free a half-open probe slot
+        // (a fatal verdict is not counted against the target).
+        unsubscribe: () => {
+          const reason = cancelReason();
+          const admitted = ticket;
+          if (admitted !== undefined) {
+            this.#hook('circuitBreaker', () => {
+              admitted.failure(reason, cancelled);
+            });
+          }
+          span.fail(reason, cancelled);
+        },
       }),
     );
   }

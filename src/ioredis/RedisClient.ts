@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
@@ -40,12 +40,14 @@ interface CommandSpec {
   readonly options: ManagerExecuteOptions & { readonly description: string };
 }
 
-/** Internal wiring of a process-wide client. */
+/** Internal wiring (process-wide clients, unit specs); not part of the public options. */
 export interface RedisClientWiring {
   /** Read `REDIS_URL` when `url` is not given. */
   readonly fromEnvUrl?: boolean;
   /** Told once when the client closes (the registry forgets it). */
   readonly onClose?: () => void;
+  /** Builds each ioredis instance. @default `new Redis(options)` */
+  readonly createIoredis?: (options: RedisOptions) => Redis;
 }
 
 /**
@@ -82,6 +84,7 @@ export class RedisClient extends RedisCommands {
   readonly #idempotentSpecs = new Map<string, CommandSpec>();
   readonly #unsafeSpecs = new Map<string, CommandSpec>();
 
+  /** @param wiring internal: used by `getRedisClient` and unit specs */
   constructor(options: RedisClientOptions = {}, wiring: RedisClientWiring = {}) {
     super();
     const resolved = resolveRedisClientOptions(options, wiring.fromEnvUrl ?? false);
@@ -90,7 +93,7 @@ export class RedisClient extends RedisCommands {
     this.#onClose = wiring.onClose;
     this.name = resolved.targetName;
     this.target = resolved.display;
-    const connector = redisConnector(resolved, this.#clock, own.logger);
+    const connector = redisConnector(resolved, this.#clock, own.logger, wiring.createIoredis);
     this.#manager = new ConnectionManager<RedisConnection>({
       name: resolved.targetName,
       ...connector,

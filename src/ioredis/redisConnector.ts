@@ -24,6 +24,7 @@ export function redisConnector(
   resolved: ResolvedRedisClientOptions,
   clock: Clock,
   logger: Logger | undefined,
+  createIoredis: (options: RedisOptions) => Redis = newIoredis,
 ): RedisConnector {
   const connectionOptions = {
     clock,
@@ -35,10 +36,7 @@ export function redisConnector(
   return {
     async connect(signal) {
       if (signal.aborted) throw abortReason(signal);
-      // ioredis types `replyMapping` without `| undefined`, which exactOptionalPropertyTypes
-      // rejects for an options object typed RedisOptions; the value itself passes through.
-      const redis = new Redis(resolved.ioredis as RedisOptions & { replyMapping?: 'legacy' });
-      const connection = new RedisConnection(redis, connectionOptions);
+      const connection = new RedisConnection(createIoredis(resolved.ioredis), connectionOptions);
       const onAbort = (): void => {
         connection.destroy();
       };
@@ -70,6 +68,13 @@ export function redisConnector(
 
     lost: (connection) => connection.lost$(),
   };
+}
+
+/** A real ioredis instance (unit specs pass a fake instead). */
+function newIoredis(options: RedisOptions): Redis {
+  // ioredis types `replyMapping` without `| undefined`, which exactOptionalPropertyTypes
+  // rejects for an options object typed RedisOptions; the value itself passes through.
+  return new Redis(options as RedisOptions & { replyMapping?: 'legacy' });
 }
 
 /** `promise`, or the abort's error as soon as `signal` fires (the caller then drops the connection). */

@@ -13,7 +13,11 @@ import { PoolCore } from './PoolCore.js';
 import type { PoolGeneration } from './PoolGeneration.js';
 import { PooledConnection } from './PooledConnection.js';
 import { type StatementOptions, runStatement } from './runStatement.js';
-import { type TransactionContext, type TransactionOptions, runTransaction } from './runTransaction.js';
+import {
+  type TransactionContext,
+  type TransactionOptions,
+  runTransaction,
+} from './runTransaction.js';
 import type { TransactionConnection } from './TransactionConnection.js';
 
 /**

@@ -69,7 +69,7 @@ export function raceSignal<T>(
     void promise.then(onAbandoned, () => undefined);
     return Promise.reject(signal.reason as Error);
   }
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<T>((resolve, reject: (reason: Error) => void) => {
     let settled = false;
     const onAbort = (): void => {
       settled = true;

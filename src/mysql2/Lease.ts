@@ -35,7 +35,12 @@ export class Lease {
   #broken = false;
   #ended = false;
 
-  constructor(generation: PoolGeneration, connection: DriverConnection, permit: Permit, owner: LeaseOwner) {
+  constructor(
+    generation: PoolGeneration,
+    connection: DriverConnection,
+    permit: Permit,
+    owner: LeaseOwner,
+  ) {
     this.generation = generation;
     this.#connection = connection;
     this.#permit = permit;
@@ -75,7 +80,7 @@ export class Lease {
         ? connection.ping().then((): [unknown, unknown] => [undefined, undefined])
         : connection[kind](sql, values);
     const clock = this.#owner.clock;
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve, reject: (reason: Error) => void) => {
       let settled = false;
       const timer = clock.setTimeout(() => {
         if (settled) return;
@@ -96,7 +101,7 @@ export class Lease {
           if (settled) return;
           settled = true;
           clock.clearTimeout(timer);
-          reject(this.#onError(error));
+          reject(this.#onError(error) as Error);
         },
       );
     });

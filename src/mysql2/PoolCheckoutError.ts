@@ -66,7 +66,9 @@ function messageFor(f: CheckoutFailure): string {
   switch (f.reason) {
     case 'server-unreachable':
       return `${start}: the server is unreachable (last connect error: ${
-        f.lastError === undefined ? 'none yet, the connect attempt was still running' : describeError(f.lastError)
+        f.lastError === undefined
+          ? 'none yet, the connect attempt was still running'
+          : describeError(f.lastError)
       }). Check that the server is up and reachable, or raise checkoutTimeoutMs or retry.maxRetries.`;
     case 'pool-exhausted':
       return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${f.queued} more checkouts are waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;

@@ -9,8 +9,6 @@ export interface GenerationCounters {
 
 /** What a generation tells its DatabasePool. */
 export interface GenerationEvents {
-  /** A connection of this generation died (error, server close, destroy). */
-  readonly connectionClosed: (error: Error | undefined) => void;
   /** A connection opened after `ms` of connecting (for the create-time metric). */
   readonly connectionOpened: (ms: number) => void;
 }
@@ -66,10 +64,9 @@ export class PoolGeneration {
         this.#idleSince.set(connection, this.#clock.now());
         this.#counters.created += 1;
       },
-      closed: (connection, error) => {
+      closed: (connection) => {
         if (!this.#open.delete(connection)) return;
         this.#counters.destroyed += 1;
-        this.#events.connectionClosed(error);
       },
     };
     this.#pool = driver.createPool(options, hooks);
@@ -103,7 +100,7 @@ export class PoolGeneration {
     if (this.#retired) return retiredGeneration;
     // The one attempt made while nothing was open failed: the server is unreachable, and the
     // callers that queued behind it share its error instead of trying again themselves.
-    if (this.#open.size === 0 && this.#openError !== undefined) throw this.#openError;
+    if (this.#open.size === 0 && this.#openError !== undefined) throw this.#openError as Error;
     const started = this.#clock.now();
     const pending = this.#pool.getConnection();
     if (this.#open.size === 0) {
@@ -123,7 +120,8 @@ export class PoolGeneration {
       this.#handedOut.add(connection);
       this.#events.connectionOpened(this.#clock.now() - started);
     }
-    if (this.#retired) {
+    // retire() may have run while the connection was opening.
+    if (this.#isRetired()) {
       this.#discard(connection);
       return retiredGeneration;
     }
@@ -191,6 +189,10 @@ export class PoolGeneration {
     return this.#ended;
   }
 
+  #isRetired(): boolean {
+    return this.#retired;
+  }
+
   #endWhenDrained(): void {
     if (!this.#retired || this.#lent.size > 0 || this.#ended !== undefined) return;
     // Every connection left is dead or destroyed: nothing to say goodbye to.
@@ -207,7 +209,6 @@ export class PoolGeneration {
     // not, so the bookkeeping is done here as well (the hook ignores a second report).
     if (this.#open.delete(connection)) {
       this.#counters.destroyed += 1;
-      this.#events.connectionClosed(undefined);
     }
   }
 }

@@ -10,7 +10,7 @@ import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from '../retr
 import { maxDelayLimitMs, resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import type { TargetDescription, TelemetryOptions } from '../telemetry/TelemetryOptions.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
-import { type MysqlOptionKey, describeShape, hasShape, mysqlOptionRules } from './mysqlOptionRules.js';
+import { describeShape, hasShape, mysqlOptionRules } from './mysqlOptionRules.js';
 
 /** `createDatabasePool`'s config, validated, with every default filled in. */
 export interface ResolvedPoolConfig {
@@ -75,7 +75,9 @@ export function parseDatabasePoolConfig(
 ): ResolvedPoolConfig {
   const untyped: unknown = config;
   if (typeof untyped !== 'object' || untyped === null || Array.isArray(untyped)) {
-    throw new ConfigurationError(`Expected the ${where} to be an object, got ${describe(untyped)}.`);
+    throw new ConfigurationError(
+      `Expected the ${where} to be an object, got ${describe(untyped)}.`,
+    );
   }
   rejectUnknownKeys(config, knownKeys, where);
   const given = config as Readonly<Record<string, unknown>>;
@@ -202,7 +204,10 @@ function retryOptions(value: unknown): RetryOptions {
 }
 
 function classifierOf(rules: unknown): ErrorClassifier {
-  if (rules !== undefined && (!Array.isArray(rules) || rules.some((r) => typeof r !== 'function'))) {
+  if (
+    rules !== undefined &&
+    (!Array.isArray(rules) || rules.some((r) => typeof r !== 'function'))
+  ) {
     throw new ConfigurationError(
       `Expected \`classifierRules\` (${describe(rules)}) to be an array of functions in the ${where}.`,
       { option: 'classifierRules' },

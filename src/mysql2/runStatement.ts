@@ -43,7 +43,7 @@ export async function runStatement(
   }
   const info = classifyStatement(sql);
   const resendable = options?.idempotent ?? info.kind === 'read';
-  const { clock, retry } = core.config;
+  const { clock } = core.config;
   const startedAt = clock.now();
   let op: OperationTelemetry | undefined;
   let previousDelay = 0;
@@ -60,10 +60,10 @@ export async function runStatement(
       const final = finalError(core, error, verdict, attempt, resendable, info.operation);
       if (final !== undefined) {
         op.fail(error, attempt);
-        throw final;
+        throw final as Error;
       }
       core.counters.statementRetries += 1;
-      const delay = lostConnection(verdict) ? 0 : retryDelay(core, attempt, previousDelay, verdict);
+      const delay = immediate(verdict) ? 0 : retryDelay(core, attempt, previousDelay, verdict);
       op.retryScheduled(attempt, delay, error);
       await sleep(delay, options?.signal, clock);
       previousDelay = delay;
@@ -116,4 +116,12 @@ function retryDelay(
 /** The error killed the connection: the retry goes at once to a fresh one. */
 export function lostConnection(verdict: Classification): boolean {
   return verdict.kind !== 'fatal' && verdict.connectionLost;
+}
+
+/**
+ * A transient loss of one connection is retried at once (the checkout waits for the server if
+ * it is down); a throttled server (1040 too many connections) gets the backoff.
+ */
+function immediate(verdict: Classification): boolean {
+  return verdict.kind === 'transient' && verdict.connectionLost;
 }

@@ -27,7 +27,12 @@ export interface TransactionContext {
 
 // Deadlock rivals wait a random 0 to 10 x 2^(n-1) ms (at most 200 ms) before rerunning, so that
 // they do not collide again in lockstep; the reconnect policy's seconds would be far too slow.
-const rerunBackoff = { baseDelayMs: 10, maxDelayMs: 200, exponentialBase: 2, jitter: 'full' } as const;
+const rerunBackoff = {
+  baseDelayMs: 10,
+  maxDelayMs: 200,
+  exponentialBase: 2,
+  jitter: 'full',
+} as const;
 
 type Phase = 'begin' | 'body' | 'commit';
 
@@ -43,7 +48,9 @@ export async function runTransaction<T>(
   options: TransactionOptions | undefined,
 ): Promise<T> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`Expected the argument of transaction() to be a function, got ${typeof fn}.`);
+    throw new TypeError(
+      `Expected the argument of transaction() to be a function, got ${typeof fn}.`,
+    );
   }
   const maxRetries =
     options?.maxRetries === undefined
@@ -63,7 +70,7 @@ export async function runTransaction<T>(
       // fn caught a deadlock and went on: the server already rolled the transaction back, and
       // what ran after it was autocommitted. COMMIT would report success for half the work.
       const rolledBack = connection.rolledBackBy;
-      if (rolledBack !== undefined) throw rolledBack;
+      if (rolledBack !== undefined) throw rolledBack as Error;
       phase = 'commit';
       await lease.run('query', 'COMMIT', undefined, 'COMMIT');
       lease.release();
@@ -71,7 +78,12 @@ export async function runTransaction<T>(
     } catch (error) {
       connection.end();
       const verdict = core.classifier.classify(error, { attempt, scope: 'transaction' });
-      if (phase === 'commit' && verdict.kind !== 'fatal' && verdict.connectionLost && !isUnsent(error)) {
+      if (
+        phase === 'commit' &&
+        verdict.kind !== 'fatal' &&
+        verdict.connectionLost &&
+        !isUnsent(error)
+      ) {
         lease.destroy();
         throw new OutcomeUnknownError(
           `The connection to ${core.config.name} was lost while COMMIT was in flight: the transaction may or may not have been committed (${describeError(error)}). Check whether its changes are there before running it again.`,
@@ -80,7 +92,7 @@ export async function runTransaction<T>(
       }
       await rollback(lease, verdict);
       const final = finalError(core, error, verdict, attempt, maxRetries);
-      if (final !== undefined) throw final;
+      if (final !== undefined) throw final as Error;
       core.counters.transactionRetries += 1;
       if (!lostConnection(verdict)) {
         previousDelay = backoffDelay(attempt, previousDelay, rerunBackoff, random);

@@ -1,0 +1,207 @@
+// Recovery after an outage: a private Redis killed for 3 s and a private MariaDB killed for 4 s
+// under a light load. From the moment the server answers again (a raw PING / greeting polled
+// every 10 ms) to each client's first successful operation, beside the client's next scheduled
+// attempt at that moment. Quick runs use a FaultProxy `down` in front of the shared servers.
+import {
+  type CaseReport,
+  type TargetCheck,
+  formatNumber,
+  median,
+  pause,
+  table,
+} from '../harness.js';
+import {
+  type Outage,
+  type Protocol,
+  pollUntilReady,
+  privateServerOutage,
+  proxyOutage,
+} from '../support/outages.js';
+import {
+  type Operation,
+  type Subject,
+  holdfastMysql,
+  holdfastRedis,
+  rawMysql,
+  rawRedis,
+} from '../support/recoverySubjects.js';
+
+const loadIntervalMs = 20;
+const toleranceMs = 50;
+
+interface Measured {
+  /** Server ready -> the client's next scheduled attempt (0 when one was under way). */
+  readonly toNextAttemptMs: number;
+  /** Server ready -> first successful operation. */
+  readonly toFirstSuccessMs: number;
+  /** First success minus next scheduled attempt: the client's own delay. */
+  readonly marginMs: number;
+  /** Operations that failed during the outage. */
+  readonly failedOps: number;
+}
+
+interface Scenario {
+  readonly protocol: Protocol;
+  readonly label: string;
+  readonly downMs: number;
+  readonly subjects: readonly ((outage: Outage) => Subject)[];
+}
+
+/** Runs one outage with every subject under load; measures each subject's recovery. */
+async function oneOutage(
+  outage: Outage,
+  subjects: readonly Subject[],
+  downMs: number,
+): Promise<Measured[]> {
+  const logs = subjects.map(() => [] as Operation[]);
+  const pending = new Set<Promise<unknown>>();
+  const issue = (): void => {
+    subjects.forEach((subject, i) => {
+      const op: Operation = { issuedAt: performance.now(), succeededAt: undefined, failed: false };
+      logs[i]?.push(op);
+      const running = subject.op().then(
+        () => {
+          op.succeededAt = performance.now();
+        },
+        () => {
+          op.failed = true;
+        },
+      );
+      pending.add(running);
+      void running.finally(() => pending.delete(running));
+    });
+  };
+  const load = setInterval(issue, loadIntervalMs);
+  try {
+    await pause(300);
+    await outage.down();
+    const downAt = performance.now();
+    await pause(downMs);
+    const upAt = performance.now();
+    const restarted = outage.up();
+    const readyAt = await pollUntilReady(outage.protocol, outage.host, outage.port);
+    await restarted;
+    // Wait until every subject has succeeded once after the restart (bounded by the backoff).
+    const deadline = readyAt + 40_000;
+    const recovered = (log: Operation[]): boolean =>
+      log.some((op) => op.succeededAt !== undefined && op.succeededAt > upAt);
+    while (!logs.every(recovered) && performance.now() < deadline) await pause(10);
+    await pause(200);
+    clearInterval(load);
+    await Promise.allSettled([...pending]);
+    return subjects.map((subject, i) => {
+      const log = logs[i] ?? [];
+      const first = log
+        .filter((op) => op.succeededAt !== undefined && op.succeededAt > upAt)
+        .sort((a, b) => (a.succeededAt ?? 0) - (b.succeededAt ?? 0))[0];
+      const failedOps = log.filter((op) => op.failed && op.issuedAt >= downAt - 50).length;
+      if (first?.succeededAt === undefined) {
+        return { toNextAttemptMs: NaN, toFirstSuccessMs: NaN, marginMs: NaN, failedOps };
+      }
+      const successAt = first.succeededAt;
+      // The attempt that connected: the last one begun before the first success.
+      const scheduledAt = subject.attemptsAreOperations
+        ? first.issuedAt
+        : (subject.attempts.filter((a) => a.startedAt <= successAt).at(-1)?.scheduledAt ?? NaN);
+      const nextAttemptAt = Math.max(readyAt, scheduledAt);
+      return {
+        toNextAttemptMs: nextAttemptAt - readyAt,
+        toFirstSuccessMs: successAt - readyAt,
+        marginMs: successAt - nextAttemptAt,
+        failedOps,
+      };
+    });
+  } finally {
+    clearInterval(load);
+  }
+}
+
+async function runScenario(
+  scenario: Scenario,
+  quick: boolean,
+  rounds: number,
+): Promise<{ outage: Outage; subjects: Subject[]; samples: Measured[][] }> {
+  const outage = quick
+    ? await proxyOutage(scenario.protocol)
+    : await privateServerOutage(scenario.protocol);
+  const subjects = scenario.subjects.map((make) => make(outage));
+  const samples = subjects.map(() => [] as Measured[]);
+  try {
+    for (const subject of subjects) await subject.ready();
+    for (let round = 0; round < rounds; round++) {
+      const measured = await oneOutage(outage, subjects, scenario.downMs);
+      measured.forEach((m, i) => samples[i]?.push(m));
+    }
+  } finally {
+    for (const subject of subjects) await subject.close().catch(() => undefined);
+    await outage.close();
+  }
+  return { outage, subjects, samples };
+}
+
+const fmt = (ms: number): string => (Number.isNaN(ms) ? 'no success' : formatNumber(ms));
+
+export async function recovery(quick: boolean): Promise<CaseReport> {
+  const scenarios: Scenario[] = [
+    {
+      protocol: 'redis',
+      label: 'Redis',
+      downMs: quick ? 300 : 3000,
+      subjects: [holdfastRedis, rawRedis],
+    },
+    {
+      protocol: 'mysql',
+      label: 'MySQL',
+      downMs: quick ? 300 : 4000,
+      subjects: [holdfastMysql, rawMysql],
+    },
+  ];
+  const rounds = quick ? 1 : 3;
+  const rows: string[][] = [];
+  const targets: TargetCheck[] = [];
+  const hows: string[] = [];
+  for (const scenario of scenarios) {
+    const { outage, subjects, samples } = await runScenario(scenario, quick, rounds);
+    hows.push(`${scenario.label}: ${outage.how}, down ${scenario.downMs / 1000} s`);
+    subjects.forEach((subject, i) => {
+      const s = samples[i] ?? [];
+      rows.push([
+        `${scenario.label} ${formatNumber(scenario.downMs / 1000, 1)} s`,
+        subject.name,
+        fmt(median(s.map((m) => m.toNextAttemptMs))),
+        fmt(median(s.map((m) => m.toFirstSuccessMs))),
+        fmt(median(s.map((m) => m.marginMs))),
+        s.map((m) => `${fmt(m.toFirstSuccessMs)}/${fmt(m.toNextAttemptMs)}`).join(' '),
+        formatNumber(median(s.map((m) => m.failedOps))),
+      ]);
+      if (subject.holdfast) {
+        const worst = Math.max(...s.map((m) => (Number.isNaN(m.marginMs) ? Infinity : m.marginMs)));
+        targets.push({
+          target: `${scenario.label} ${scenario.downMs / 1000} s outage: holdfast's first success no later than its next scheduled attempt + ${toleranceMs} ms`,
+          measured: `worst round +${fmt(worst)} ms (ready -> first success median ${fmt(median(s.map((m) => m.toFirstSuccessMs)))} ms)`,
+          met: worst <= toleranceMs,
+        });
+      }
+    });
+  }
+  const markdown = table(
+    [
+      'outage',
+      'client',
+      'ready -> next scheduled attempt (ms, median)',
+      'ready -> first success (ms, median)',
+      'first success - next attempt (ms, median)',
+      'per round: success/next attempt (ms)',
+      'ops failed during outage (median)',
+    ],
+    rows,
+  );
+  return {
+    id: 'recovery',
+    title: 'Recovery after an outage',
+    description: `${hows.join('; ')}. Load: one GET / \`SELECT 1\` per client every ${loadIntervalMs} ms. "ready" is the first raw PING reply / MySQL greeting, polled every 10 ms from the restart. The next scheduled attempt is the reconnect timer due at that moment (for holdfast, read from \`state$\`: a \`retrying\` state's \`delayMs\`, or a new cycle started by a waiting call; for ioredis its \`reconnecting\` delay; for a raw mysql2 pool the next query). ${rounds} round(s); medians.`,
+    markdown,
+    rows: rows.length,
+    targets,
+  };
+}

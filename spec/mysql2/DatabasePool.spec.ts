@@ -1,0 +1,118 @@
+import { inspect } from 'node:util';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { isHoldfastError } from '../../src/errors/HoldfastError.js';
+import type { DatabasePool, DatabasePoolState } from '../../src/mysql2/DatabasePool.js';
+import { testPasswords } from '../helpers/secretScan.js';
+import { settled } from '../helpers/settled.js';
+import { FakeServer, fakeDatabasePool } from './fakeDriver.js';
+
+describe('DatabasePool', () => {
+  let clock: sinon.SinonFakeTimers;
+  let server: FakeServer;
+  let pool: DatabasePool;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+    server = new FakeServer();
+    pool = fakeDatabasePool(server, {
+      host: 'db',
+      database: 'shop',
+      password: testPasswords.mysql,
+      retry: { maxRetries: 1, baseDelayMs: 100 },
+    });
+  });
+
+  afterEach(async () => {
+    const closing = pool.close({ timeoutMs: 0 });
+    await clock.runAllAsync();
+    await closing;
+    clock.restore();
+  });
+
+  describe('state$', () => {
+    it('publishes the life of the pool, describing the server but never the driver pool or password', async () => {
+      const states: DatabasePoolState[] = [];
+      pool.state$.subscribe((state) => states.push(state));
+      await pool.ready();
+      const closing = pool.close();
+      await clock.runAllAsync();
+      await closing;
+      expect(states.map((s) => s.status)).to.deep.equal([
+        'idle',
+        'connecting',
+        'connected',
+        'closed',
+      ]);
+      const connected = states[2];
+      expect(connected?.status === 'connected' && connected.connection).to.deep.equal({
+        name: 'fake',
+        system: 'mysql',
+        address: 'db',
+        port: 3306,
+        namespace: 'shop',
+      });
+      for (const state of states) {
+        expect(inspect(state, { depth: 20 })).to.not.include(testPasswords.mysql);
+      }
+      expect(inspect(pool, { depth: 20 })).to.not.include(testPasswords.mysql);
+    });
+
+    it('opens nothing until asked', () => {
+      expect(pool.state.status).to.equal('idle');
+      expect(server.pools).to.have.length(0);
+    });
+  });
+
+  describe('policy', () => {
+    it('is the resolved retry policy', () => {
+      expect(pool.policy).to.include({ maxRetries: 1, baseDelayMs: 100, maxDelayMs: 30_000 });
+    });
+  });
+
+  describe('close', () => {
+    it('fails waiting checkouts with ClosedError at once', async () => {
+      const small = fakeDatabasePool(server, { pool_size: 1 });
+      const held = await small.getConnection();
+      const waiting = settled(small.getConnection());
+      const closing = small.close({ timeoutMs: 1000 });
+      await clock.tickAsync(0);
+      expect(isHoldfastError(waiting.error) && waiting.error.code).to.equal('ERR_HOLDFAST_CLOSED');
+      held.release();
+      await clock.tickAsync(0);
+      await closing;
+    });
+
+    it('waits timeoutMs for a checked-out connection, then destroys it and ends the pool', async () => {
+      const held = await pool.getConnection();
+      const closing = settled(pool.close({ timeoutMs: 500 }));
+      await clock.tickAsync(499);
+      expect(closing.state).to.equal('pending');
+      await clock.tickAsync(1);
+      await clock.runAllAsync();
+      expect(closing.state).to.equal('resolved');
+      expect(held.usable).to.equal(false);
+      expect(server.pools.every((p) => p.ended)).to.equal(true);
+      expect(pool.metrics()).to.include({ size: 0, used: 0 });
+      held.release();
+      expect(pool.metrics().used).to.equal(0);
+    });
+
+    it('refuses statements after close with ClosedError, and returns the same promise twice', async () => {
+      const first = pool.close();
+      expect(pool.close()).to.equal(first);
+      await clock.runAllAsync();
+      const call = settled(pool.query('SELECT 1'));
+      await clock.tickAsync(0);
+      expect(isHoldfastError(call.error) && call.error.code).to.equal('ERR_HOLDFAST_CLOSED');
+    });
+
+    it('leaves no timer behind', async () => {
+      await pool.query('SELECT 1');
+      const closing = pool.close();
+      await clock.runAllAsync();
+      await closing;
+      expect(clock.countTimers()).to.equal(0);
+    });
+  });
+});
