@@ -1,12 +1,17 @@
-// Interleaved benchmark runners: every candidate of a case runs once per round, in a rotating
+// Interleaved benchmark runners: every candidate of a case runs once per round, in a shuffled
 // order, and the median over rounds is reported, so drift on a shared machine hits all
 // candidates alike. Two shapes: a tight loop timed per call (happy-path cost) and time-boxed
-// rounds counted in operations per second (throughput).
+// rounds counted in operations per second (throughput). A full GC runs before every timed
+// round, so that one candidate's garbage (p-retry makes plenty) is not collected on another's
+// time.
+import { collectGarbage } from './support/heap.js';
 
 export interface Candidate {
   readonly name: string;
   /** One operation; awaited in a tight loop. */
   readonly run: () => Promise<unknown>;
+  /** Iterations per round for this candidate (a slow one needs fewer). @default the case's */
+  readonly iterations?: number;
   readonly setup?: () => Promise<void>;
   readonly teardown?: () => Promise<void>;
 }
@@ -32,14 +37,49 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
-/** Runs `body(index)` for every candidate once per round, starting one later each round. */
+/** A seeded pseudo-random source in [0, 1) (an LCG): shuffles and resamples repeat exactly. */
+export function seededRandom(seed = 0x2545f491): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * 95 % bootstrap confidence interval of the median of `values` (2,000 resamples, seeded): how
+ * far the median could move if the rounds were run again on the same noisy machine.
+ */
+export function medianInterval(values: readonly number[]): readonly [number, number] {
+  if (values.length < 2) return [values[0] ?? NaN, values[0] ?? NaN];
+  const random = seededRandom();
+  const medians: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const sample = values.map(() => values[Math.floor(random() * values.length)] ?? NaN);
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  return [medians[49] ?? NaN, medians[1949] ?? NaN];
+}
+
+/**
+ * Runs `body(index)` for every candidate once per round, in a new shuffled order each round
+ * (seeded, so runs are repeatable): no candidate always follows the same one, so whatever one
+ * leaves behind (socket buffers, server-side work) does not land on the same neighbour.
+ */
 async function rotate(
   count: number,
   rounds: number,
   body: (index: number) => Promise<void>,
 ): Promise<void> {
+  const next = seededRandom();
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < count; k++) await body((k + round) % count);
+    const order = Array.from({ length: count }, (_, i) => i);
+    for (let i = count - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j] ?? j, order[i] ?? i];
+    }
+    for (const index of order) await body(index);
   }
 }
 
@@ -49,12 +89,17 @@ export async function interleave(
 ): Promise<LoopResult[]> {
   for (const c of candidates) await c.setup?.();
   try {
-    for (const c of candidates) await timeLoop(c.run, options.warmup);
+    for (const c of candidates) {
+      await timeLoop(c.run, Math.min(options.warmup, c.iterations ?? options.warmup));
+    }
     const samples = candidates.map(() => [] as number[]);
     await rotate(candidates.length, options.rounds, async (index) => {
       const candidate = candidates[index];
       if (candidate === undefined) return;
-      samples[index]?.push(await timeLoop(candidate.run, options.iterations));
+      collectGarbage();
+      samples[index]?.push(
+        await timeLoop(candidate.run, candidate.iterations ?? options.iterations),
+      );
     });
     return candidates.map((c, i) => ({
       name: c.name,
@@ -70,7 +115,10 @@ export interface ThroughputResult {
   readonly name: string;
   /** Median operations per second over the rounds. */
   readonly opsPerSecond: number;
+  /** Operations per second of each round, in round order (round i of every candidate ran back to back). */
   readonly rounds: readonly number[];
+  /** Median process CPU time (user + system) per operation, µs: the client's own cost. */
+  readonly cpuMicrosPerOp: number;
   /** Operations that rejected, over every round (they do not count as operations). */
   readonly errors: number;
   /** The first rejection, to say what went wrong. */
@@ -81,7 +129,11 @@ interface Box {
   ops: number;
   errors: number;
   firstError: unknown;
+  /** CPU µs per operation of each box run. */
+  cpu: number[];
 }
+
+const emptyBox = (): Box => ({ ops: 0, errors: 0, firstError: undefined, cpu: [] });
 
 /**
  * `concurrency` workers each await `run()` back to back until `durationMs` has passed; returns
@@ -91,8 +143,9 @@ export async function timeBox(
   run: () => Promise<unknown>,
   concurrency: number,
   durationMs: number,
-  box: Box = { ops: 0, errors: 0, firstError: undefined },
+  box: Box = emptyBox(),
 ): Promise<number> {
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
   let ops = 0;
@@ -108,8 +161,11 @@ export async function timeBox(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   box.ops += ops;
-  return (ops * 1000) / (performance.now() - start);
+  box.cpu.push((cpu.user + cpu.system) / Math.max(ops, 1));
+  return (ops * 1000) / elapsed;
 }
 
 /** Time-boxed rounds of every candidate, interleaved; a warm-up box each first. */
@@ -119,13 +175,14 @@ export async function interleaveThroughput(
 ): Promise<ThroughputResult[]> {
   for (const c of candidates) await c.setup?.();
   try {
-    const boxes = candidates.map((): Box => ({ ops: 0, errors: 0, firstError: undefined }));
+    const boxes = candidates.map(emptyBox);
     for (const c of candidates) await timeBox(c.run, options.concurrency, options.warmupMs);
     const samples = candidates.map(() => [] as number[]);
     await rotate(candidates.length, options.rounds, async (index) => {
       const candidate = candidates[index];
       const box = boxes[index];
       if (candidate === undefined || box === undefined) return;
+      collectGarbage();
       samples[index]?.push(
         await timeBox(candidate.run, options.concurrency, options.durationMs, box),
       );
@@ -134,6 +191,7 @@ export async function interleaveThroughput(
       name: c.name,
       opsPerSecond: median(samples[i] ?? []),
       rounds: samples[i] ?? [],
+      cpuMicrosPerOp: median(boxes[i]?.cpu ?? []),
       errors: boxes[i]?.errors ?? 0,
       firstError: boxes[i]?.firstError,
     }));

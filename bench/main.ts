@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       const report = await c.run(quick);
       reports.push(report);
       console.log(`\n## ${report.title}\n\n${report.markdown}\n`);
+      if (report.notes !== undefined) console.log(`${report.notes.join('\n')}\n`);
       console.log(
         `bench case ${report.id}: ${report.rows} rows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
       );
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     `- Machine: ${machine()}; load average (1/5/15 min) ${loadAtStart} at the start, ${loadAverage()} at the end. The machine was shared with other work: compare rows of one table (run interleaved), not runs.`,
     `- Node ${process.version}; holdfast ${holdfastVersion()}; ${libraryVersions()}`,
     `- Servers: shared ${servers}; private servers for the recovery case: /usr/bin/redis-server, /usr/sbin/mariadbd (spec/helpers/servers)`,
+    '- Reproduce: `npm run bench` (all cases, writes this file), `npm run bench -- --only=herd,memory` (some cases, writes nothing), `npm run bench -- --quick` (smoke run), `npx tsx bench/profile.ts redis-holdfast 64 5000 /tmp/p.cpuprofile` (one client alone under the CPU profiler).',
     '',
     '## Targets',
     '',
@@ -86,9 +88,16 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const sections = reports.map((r) =>
-    [`## ${r.title}`, '', r.description, '', r.markdown, ...(r.notes ?? []).map((n) => `\n${n}`)].join(
-      '\n',
-    ),
+    [
+      `## ${r.title}`,
+      '',
+      r.description,
+      '',
+      r.markdown,
+      ...(r.notes === undefined || r.notes.length === 0 ? [] : ['', ...r.notes]),
+    ]
+      .join('\n')
+      .trimEnd(),
   );
   writeFileSync(
     new URL('../docs/benchmarks.md', import.meta.url),

@@ -1,28 +1,38 @@
-// Runs one throughput candidate alone, for a CPU profile of what it costs:
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile.ts redis-holdfast 64 5000
-//   npx tsx bench/support/summarizeProfile.ts /tmp/prof/<file>.cpuprofile
-// Candidates: redis-raw, redis-holdfast, mysql-raw, mysql-holdfast.
+// Runs one throughput candidate alone and records a V8 CPU profile of the measured seconds only
+// (the profiler `node --cpu-prof` uses, started after the warm-up so that start-up and
+// compilation stay out of it), then prints where the time went:
+//   npx tsx bench/profile.ts redis-holdfast 64 5000 /tmp/redis-holdfast.cpuprofile
+// Candidates: redis-raw, redis-holdfast, mysql-raw, mysql-holdfast. The file opens in Chrome
+// DevTools; bench/support/summarizeProfile.ts summarises it again.
+import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { createPool } from 'mysql2/promise';
 import { createRedisClient } from '../src/ioredis/getRedisClient.js';
 import { createDatabasePool } from '../src/mysql2/createDatabasePool.js';
 import { formatNumber, timeBox } from './harness.js';
+import { formatSummary, profileWhile, summarizeProfile } from './support/cpuProfile.js';
 
-const [which = 'redis-holdfast', concurrencyArg = '64', durationArg = '5000'] =
+const [which = 'redis-holdfast', concurrencyArg = '64', durationArg = '5000', profilePath] =
   process.argv.slice(2);
 const mysqlAt = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' } as const;
+const key = 'holdfast:bench:get';
 
 async function candidate(): Promise<{ run: () => Promise<unknown>; close: () => Promise<void> }> {
   switch (which) {
     case 'redis-raw': {
       const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-      await redis.set('holdfast:bench:get', 'value');
-      return { run: () => redis.get('holdfast:bench:get'), close: async () => void redis.disconnect() };
+      await redis.set(key, 'value');
+      return {
+        run: () => redis.get(key),
+        close: async () => {
+          redis.disconnect();
+        },
+      };
     }
     case 'redis-holdfast': {
       const client = createRedisClient({ host: '127.0.0.1', port: 6379 });
-      await client.set('holdfast:bench:get', 'value');
-      return { run: () => client.get('holdfast:bench:get'), close: () => client.close() };
+      await client.set(key, 'value');
+      return { run: () => client.get(key), close: () => client.close() };
     }
     case 'mysql-raw': {
       const pool = createPool({ ...mysqlAt, connectionLimit: 10 });
@@ -38,12 +48,16 @@ async function candidate(): Promise<{ run: () => Promise<unknown>; close: () => 
 }
 
 const c = await candidate();
-await timeBox(c.run, Number(concurrencyArg), 500);
-const cpu = process.cpuUsage();
-const box = { ops: 0, errors: 0, firstError: undefined as unknown };
-const opsPerSecond = await timeBox(c.run, Number(concurrencyArg), Number(durationArg), box);
-const used = process.cpuUsage(cpu);
+const concurrency = Number(concurrencyArg);
+await timeBox(c.run, concurrency, 1000);
+const box = { ops: 0, errors: 0, firstError: undefined as unknown, cpu: [] as number[] };
+let opsPerSecond = 0;
+const profile = await profileWhile(async () => {
+  opsPerSecond = await timeBox(c.run, concurrency, Number(durationArg), box);
+});
+if (profilePath !== undefined) writeFileSync(profilePath, JSON.stringify(profile));
 console.log(
-  `${which} at concurrency ${concurrencyArg}: ${formatNumber(opsPerSecond)} ops/s, ${((used.user + used.system) / box.ops).toFixed(1)} µs CPU per op (user ${(used.user / box.ops).toFixed(1)}, system ${(used.system / box.ops).toFixed(1)}), ${box.errors} errors`,
+  `${which} at concurrency ${concurrency}: ${formatNumber(opsPerSecond)} ops/s, ${(box.cpu[0] ?? NaN).toFixed(1)} µs CPU per op, ${box.errors} errors`,
 );
+console.log(formatSummary(summarizeProfile(profile)).join('\n'));
 await c.close();

@@ -40,7 +40,11 @@ export class CountingServer {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.#server.close(() => {
+        resolve();
+      });
+    });
   }
 }
 

@@ -15,6 +15,11 @@ function collector(): Gc {
   return (cached = runInNewContext('gc') as Gc);
 }
 
+/** One full collection now. */
+export function collectGarbage(): void {
+  collector()();
+}
+
 /** Full collections until the heap stops shrinking; returns heapUsed in bytes. */
 export async function settledHeap(): Promise<number> {
   const gc = collector();

@@ -8,16 +8,19 @@ import { createRedisClient } from '../../src/ioredis/getRedisClient.js';
 import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import type { Outage } from './outages.js';
 
-/** One connection attempt: when it was due and when it began (`performance.now()`). */
+/** One connection attempt: when it was due, began and connected (`performance.now()`). */
 export interface Attempt {
   readonly scheduledAt: number;
   readonly startedAt: number;
+  connectedAt: number | undefined;
 }
 
 /** One operation of the load: when it was issued and, if it succeeded, when. */
 export interface Operation {
   readonly issuedAt: number;
   succeededAt: number | undefined;
+  /** When it settled, either way. */
+  settledAt: number | undefined;
   failed: boolean;
 }
 
@@ -42,9 +45,11 @@ function recordAttempts(state$: Observable<Status>, attempts: Attempt[]): void {
     const now = performance.now();
     if (state.status === 'retrying' && 'delayMs' in state) due = now + state.delayMs;
     if (state.status === 'connecting') {
-      attempts.push({ scheduledAt: due ?? now, startedAt: now });
+      attempts.push({ scheduledAt: due ?? now, startedAt: now, connectedAt: undefined });
       due = undefined;
     }
+    const last = attempts.at(-1);
+    if (state.status === 'connected' && last !== undefined) last.connectedAt = now;
   });
 }
 
@@ -62,7 +67,9 @@ export function holdfastRedis(outage: Outage): Subject {
     attemptsAreOperations: false,
     attempts,
     op: () => client.get('holdfast:bench:recovery'),
-    ready: async () => void (await client.ready()),
+    ready: async () => {
+      await client.ready();
+    },
     close: () => client.close(),
   };
 }
@@ -77,8 +84,12 @@ export function rawRedis(outage: Outage): Subject {
   });
   redis.on('connecting', () => {
     const now = performance.now();
-    attempts.push({ scheduledAt: due ?? now, startedAt: now });
+    attempts.push({ scheduledAt: due ?? now, startedAt: now, connectedAt: undefined });
     due = undefined;
+  });
+  redis.on('ready', () => {
+    const last = attempts.at(-1);
+    if (last !== undefined) last.connectedAt = performance.now();
   });
   return {
     name: 'raw ioredis (defaults: retryStrategy min(n * 50, 2000) ms, offline queue)',
@@ -129,7 +140,9 @@ export function rawMysql(outage: Outage): Subject {
     attemptsAreOperations: true,
     attempts: [],
     op: () => pool.query('SELECT 1'),
-    ready: async () => void (await pool.query('SELECT 1')),
+    ready: async () => {
+      await pool.query('SELECT 1');
+    },
     close: () => pool.end(),
   };
 }

@@ -13,7 +13,7 @@ import { redact, retryPolicyFromEnv, type RetryPolicy } from '../../src/index.js
 import { createRedisClient } from '../../src/ioredis/index.js';
 import { createDatabasePool } from '../../src/mysql2/index.js';
 import { FaultProxy } from '../../src/testing/index.js';
-import { startTelemetry } from '../otel.js';
+import { startTelemetry, type Telemetry } from '../otel.js';
 import { consoleTracer } from './consoleTraces.js';
 import { type DemoConfig, DemoConfigError, demoConfig } from './demoConfig.js';
 import { bold, cyan, dim, green, magenta, red } from './paint.js';
@@ -187,7 +187,7 @@ async function main(): Promise<number> {
     await Promise.all(runs.map((run) => run.close()));
     await Promise.all([mysqlProxy.close(), redisProxy.close()]);
     await consoleTrace?.shutdown();
-    await telemetry?.shutdown();
+    await stopTelemetry(telemetry);
     return 1;
   }
 
@@ -223,7 +223,7 @@ async function main(): Promise<number> {
   await Promise.all(runs.map((run) => run.close()));
   await Promise.all([mysqlProxy.close(), redisProxy.close()]);
   await consoleTrace?.shutdown();
-  await telemetry?.shutdown();
+  await stopTelemetry(telemetry);
 
   printSummary(summaries, config.outageMs, (line) => {
     console.log(line);
@@ -234,6 +234,18 @@ async function main(): Promise<number> {
 function describe(error: unknown): string {
   const code = errorCode(error);
   return `${redact(error instanceof Error ? error.message : String(error))} (${code})`;
+}
+
+/** Flushes the OTLP exporter; an unreachable collector is reported, not fatal. */
+async function stopTelemetry(telemetry: Telemetry | undefined): Promise<void> {
+  try {
+    await telemetry?.shutdown();
+  } catch (error) {
+    process.stderr.write(
+      `${red('!')} traces were not delivered to ${telemetry?.endpoints?.traces ?? 'the collector'}: ${describe(error)}\n` +
+        '  Is Jaeger running? docker run -d --name jaeger -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one\n',
+    );
+  }
 }
 
 function describePolicy(policy: RetryPolicy): string {

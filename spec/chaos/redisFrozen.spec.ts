@@ -67,7 +67,7 @@ describe('RedisClient with a frozen server (chaos)', function () {
       const load = runLoad({
         concurrency: 4,
         pauseMs: 10,
-        write: (id) =>
+        write: () =>
           client.incr(key).catch((error: unknown) => {
             causes.push(causeCode(error));
             throw error;
@@ -132,7 +132,9 @@ describe('RedisClient with a frozen server (chaos)', function () {
     let lostMs: number;
     try {
       await client.ready();
-      const left = firstValueFrom(client.state$.pipe(filter((state) => state.status !== 'connected')));
+      const left = firstValueFrom(
+        client.state$.pipe(filter((state) => state.status !== 'connected')),
+      );
       server.pause();
       const frozenAt = performance.now();
       await left;
@@ -145,7 +147,9 @@ describe('RedisClient with a frozen server (chaos)', function () {
     }
     // Idle for up to healthCheckIntervalMs (+ a tick), then a PING unanswered for the timeout.
     expect(lostMs).to.be.below(healthCheckIntervalMs + commandTimeoutMs * 1.5 + 500);
-    console.log(`      holdfast: idle connection left 'connected' ${Math.round(lostMs)} ms after SIGSTOP`);
+    console.log(
+      `      holdfast: idle connection left 'connected' ${Math.round(lostMs)} ms after SIGSTOP`,
+    );
   });
 
   it('baseline: raw ioredis 6 defaults wait for the frozen server as long as it is frozen', async () => {

@@ -89,6 +89,11 @@ describe('documentation examples', function () {
     expect(inline.length + mirrored.length).to.be.greaterThan(3);
   });
 
+  it('gives a reason for every block it does not run', () => {
+    const unexplained = examples.filter((e) => e.notRun === 'no reason given').map((e) => e.where);
+    expect(unexplained).to.deep.equal([]);
+  });
+
   it('type-checks every inline example', async function () {
     if (inline.length === 0) this.skip(); // nothing inline to check: the mirrored files are type-checked by npm run typecheck
     this.timeout(120_000);

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { freePort } from '../helpers/servers/freePort.js';
 import { RedisServer } from '../helpers/servers/RedisServer.js';
+import { FaultProxy } from '../../src/testing/FaultProxy.js';
 import { runCli } from './cliProcess.js';
 
 const mysqlUrl = 'mysql://root@127.0.0.1:3306/test';
@@ -84,6 +85,53 @@ describe('holdfast wait', function () {
       });
       expect(result.code).to.equal(1);
       expect(result.stdout).to.include('retries used up, new round in 100 ms');
+      expect(result.msFromFirstLine).to.be.within(1900, 4000);
+    });
+  });
+
+  describe('when the host name does not resolve (yet)', () => {
+    it('keeps retrying until the timeout instead of failing at once', async () => {
+      const result = await runCli(
+        ['wait', '--timeout', '1.5', 'redis://holdfast-cli-spec.invalid:6379'],
+        {
+          REDIS_RETRY_BASE_DELAY: '0.1',
+        },
+      );
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(
+        /holdfast-cli-spec\.invalid:6379 not ready after 1\.\d s: \d+ attempts, last error (ENOTFOUND|EAI_AGAIN)/,
+      );
+      expect(result.stderr).to.not.include('not retried');
+    });
+  });
+
+  describe('when the link is a blackhole (connects, then no byte comes back)', () => {
+    const proxies: FaultProxy[] = [];
+    after(async () => {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+    });
+
+    it('cancels the hanging attempts at the timeout and exits 1', async () => {
+      for (const port of [3306, 6379]) {
+        const proxy = await FaultProxy.start({ upstream: { host: '127.0.0.1', port } });
+        proxy.add({ type: 'timeout', stream: 'downstream', attributes: { timeout: 0 } });
+        proxies.push(proxy);
+      }
+      const [mysqlProxy, redisProxy] = proxies;
+      const result = await runCli([
+        'wait',
+        '--timeout',
+        '2',
+        `mysql://root@127.0.0.1:${String(mysqlProxy?.port)}/test`,
+        `redis://127.0.0.1:${String(redisProxy?.port)}`,
+      ]);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(
+        /mysql:\/\/root@127\.0\.0\.1:\d+\/test not ready after 2\.\d s: 1 attempt/,
+      );
+      expect(result.stderr).to.match(
+        /redis:\/\/127\.0\.0\.1:\d+ not ready after 2\.\d s: 1 attempt/,
+      );
       expect(result.msFromFirstLine).to.be.within(1900, 4000);
     });
   });

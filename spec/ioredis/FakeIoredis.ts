@@ -36,6 +36,10 @@ export class FakeIoredis extends EventEmitter {
   connectScript: ConnectScript = { kind: 'ready' };
   reply: ReplyScript = ({ name }) => ({ value: name === 'ping' ? 'PONG' : 'OK' });
   disconnects = 0;
+  /** ioredis's queue of written, unanswered commands (what the watchdog reads). */
+  readonly commandQueue = {
+    peekFront: (): Held | undefined => this.held[0],
+  };
   readonly stream = {
     destroy: (): void => {
       this.drop();
@@ -174,3 +178,11 @@ export class FakeIoredisFactory {
     return fake;
   }
 }
+
+/**
+ * Fake timers that leave `process.nextTick` real: ioredis (and this fake) emit status events on
+ * the next tick, which must run without ticking the clock.
+ */
+export const fakeTimerOptions = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+} as const;

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/internal/Clock.js';
 import { RedisConnection, type RedisConnectionOptions } from '../../src/ioredis/RedisConnection.js';
 import type { RedisConnectionError } from '../../src/ioredis/RedisConnectionError.js';
 import { settled } from '../helpers/settled.js';
-import { FakeIoredis, replyError } from './FakeIoredis.js';
+import { FakeIoredis, fakeTimerOptions, replyError } from './FakeIoredis.js';
 
 const options: RedisConnectionOptions = {
   clock: systemClock,
@@ -26,12 +26,15 @@ async function readyConnection(
   return { fake, connection };
 }
 
-const flush = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+const flush = (): Promise<void> =>
+  new Promise((resolve) => {
+    process.nextTick(resolve);
+  });
 
 describe('RedisConnection', () => {
   let clock: sinon.SinonFakeTimers;
   beforeEach(() => {
-    clock = sinon.useFakeTimers();
+    clock = sinon.useFakeTimers({ ...fakeTimerOptions, toFake: [...fakeTimerOptions.toFake] });
   });
   afterEach(() => {
     clock.restore();
@@ -63,7 +66,9 @@ describe('RedisConnection', () => {
       const result = settled(connection.send('INCR', (redis) => redis.call('incr', 'k')));
       fake.drop();
       await flush();
-      expect((result.error as RedisConnectionError).code).to.equal('ERR_HOLDFAST_REDIS_CONNECTION_CLOSED');
+      expect((result.error as RedisConnectionError).code).to.equal(
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+      );
       expect(isUnsent(result.error)).to.equal(false);
     });
 
@@ -71,7 +76,9 @@ describe('RedisConnection', () => {
       const { fake, connection } = await readyConnection();
       const wrongType = replyError('WRONGTYPE wrong kind of value');
       fake.reply = () => ({ error: wrongType });
-      const error = await connection.send('LPUSH', (redis) => redis.call('lpush', 'k', 'v')).catch((e: unknown) => e);
+      const error = await connection
+        .send('LPUSH', (redis) => redis.call('lpush', 'k', 'v'))
+        .catch((e: unknown) => e);
       expect(error).to.equal(wrongType);
     });
   });
@@ -86,7 +93,9 @@ describe('RedisConnection', () => {
       expect(result.state).to.equal('pending');
       await clock.tickAsync(251);
       expect(result.state).to.equal('rejected');
-      expect((result.error as RedisConnectionError).code).to.equal('ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT');
+      expect((result.error as RedisConnectionError).code).to.equal(
+        'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT',
+      );
       expect(fake.status).to.equal('end');
       expect(connection.usable).to.equal(false);
     });
@@ -104,11 +113,20 @@ describe('RedisConnection', () => {
       expect(fake.status).to.equal('ready');
     });
 
+    it('watches commands sent on the instance directly too', async () => {
+      const { fake, connection } = await readyConnection();
+      connection.startWatchdog();
+      fake.reply = () => 'hold';
+      void connection.redis.call('get', 'k').catch(() => undefined);
+      await clock.tickAsync(1250);
+      expect(fake.status).to.equal('end');
+    });
+
     it('does not count a blocking command as unanswered', async () => {
       const { fake, connection } = await readyConnection();
       connection.startWatchdog();
       fake.reply = () => 'hold';
-      const result = settled(connection.send('BLPOP', (redis) => redis.call('blpop', 'q', 0), true));
+      const result = settled(connection.send('BLPOP', (redis) => redis.call('blpop', 'q', 0)));
       await clock.tickAsync(10_000);
       expect(result.state).to.equal('pending');
       expect(fake.status).to.equal('ready');
@@ -162,7 +180,9 @@ describe('RedisConnection', () => {
       fake.drop();
       await flush();
       expect(seen.length).to.be.at.least(1);
-      expect((seen[0] as RedisConnectionError).code).to.equal('ERR_HOLDFAST_REDIS_CONNECTION_CLOSED');
+      expect((seen[0] as RedisConnectionError).code).to.equal(
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+      );
       expect(((seen[0] as Error).cause as { code: string }).code).to.equal('ECONNRESET');
     });
 

@@ -136,7 +136,9 @@ describe('isBlockingCommand', () => {
   it('counts XREAD and XREADGROUP as blocking only with BLOCK', () => {
     expect(isBlockingCommand('XREAD', ['STREAMS', 's', '0'])).to.equal(false);
     expect(isBlockingCommand('xread', ['block', 0, 'STREAMS', 's', '$'])).to.equal(true);
-    expect(isBlockingCommand('XREADGROUP', ['GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', 's', '>'])).to.equal(true);
+    expect(
+      isBlockingCommand('XREADGROUP', ['GROUP', 'g', 'c', 'BLOCK', 10, 'STREAMS', 's', '>']),
+    ).to.equal(true);
   });
 
   it('covers every command Redis flags blocking', () => {

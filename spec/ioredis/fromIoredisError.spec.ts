@@ -17,11 +17,39 @@ function named(name: string, message: string): Error {
 describe('fromIoredisError', () => {
   describe('a connection error ioredis raises without a code', () => {
     const cases = [
-      ['"Connection is closed."', new Error(connectionClosedMessage), 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED', false],
-      ['MaxRetriesPerRequestError', named('MaxRetriesPerRequestError', 'Reached the max retries per request limit (which is 0).'), 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED', false],
-      ['AbortError (aborted pipeline)', named('AbortError', 'Command aborted due to connection close'), 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED', false],
-      ['"Stream isn\'t writeable ..."', new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'ERR_HOLDFAST_REDIS_NOT_WRITABLE', true],
-      ['"Command timed out"', new Error('Command timed out'), 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', false],
+      [
+        '"Connection is closed."',
+        new Error(connectionClosedMessage),
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+        false,
+      ],
+      [
+        'MaxRetriesPerRequestError',
+        named(
+          'MaxRetriesPerRequestError',
+          'Reached the max retries per request limit (which is 0).',
+        ),
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+        false,
+      ],
+      [
+        'AbortError (aborted pipeline)',
+        named('AbortError', 'Command aborted due to connection close'),
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+        false,
+      ],
+      [
+        '"Stream isn\'t writeable ..."',
+        new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+        'ERR_HOLDFAST_REDIS_NOT_WRITABLE',
+        true,
+      ],
+      [
+        '"Command timed out"',
+        new Error('Command timed out'),
+        'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT',
+        false,
+      ],
     ] as const;
     for (const [what, original, code, unsent] of cases) {
       it(`turns ${what} into ${code}${unsent ? ', marked unsent' : ''}`, () => {
@@ -31,7 +59,10 @@ describe('fromIoredisError', () => {
         expect((converted as RedisConnectionError).command).to.equal('GET');
         expect((converted as Error).cause).to.equal(original);
         expect(isUnsent(converted)).to.equal(unsent);
-        expect(classifier.classify(converted)).to.include({ kind: 'transient', connectionLost: true });
+        expect(classifier.classify(converted)).to.include({
+          kind: 'transient',
+          connectionLost: true,
+        });
       });
     }
   });

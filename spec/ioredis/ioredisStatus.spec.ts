@@ -44,14 +44,9 @@ describe('ioredisStatusTable', () => {
   });
 
   it('maps the lifecycle of one instance onto holdfast statuses', () => {
-    expect(['wait', 'connecting', 'connect', 'ready', 'close', 'end'].map(connectionStatusOf)).to.deep.equal([
-      'idle',
-      'connecting',
-      'connecting',
-      'connected',
-      'closed',
-      'closed',
-    ]);
+    expect(
+      ['wait', 'connecting', 'connect', 'ready', 'close', 'end'].map(connectionStatusOf),
+    ).to.deep.equal(['idle', 'connecting', 'connecting', 'connected', 'closed', 'closed']);
     expect(connectionStatusOf('reconnecting')).to.equal('retrying');
   });
 });

@@ -27,7 +27,10 @@ describe('parseRedisUrl', () => {
     });
 
     it('defaults the port to 6379 and leaves the database to ioredis', () => {
-      expect(parseRedisUrl('redis://localhost', 'url').options).to.deep.equal({ host: 'localhost', port: 6379 });
+      expect(parseRedisUrl('redis://localhost', 'url').options).to.deep.equal({
+        host: 'localhost',
+        port: 6379,
+      });
     });
 
     it('takes a password without a user (redis://:pass@host)', () => {
@@ -56,12 +59,22 @@ describe('parseRedisUrl', () => {
 
   describe('a socket path', () => {
     it('gives the path', () => {
-      expect(parseRedisUrl('/run/redis.sock?db=3', 'url').options).to.deep.equal({ path: '/run/redis.sock', db: 3 });
+      expect(parseRedisUrl('/run/redis.sock?db=3', 'url').options).to.deep.equal({
+        path: '/run/redis.sock',
+        db: 3,
+      });
     });
   });
 
   describe('a malformed URL', () => {
-    for (const text of ['http://h', 'h:6379', 'redis://h/x', 'redis://h/-1', 'redis://h:99999', 'redis://h#frag']) {
+    for (const text of [
+      'http://h',
+      'h:6379',
+      'redis://h/x',
+      'redis://h/-1',
+      'redis://h:99999',
+      'redis://h#frag',
+    ]) {
       it(`refuses ${text} with a ConfigurationError naming the variable`, () => {
         const error = failure(text);
         expect(error.option).to.equal('REDIS_URL');

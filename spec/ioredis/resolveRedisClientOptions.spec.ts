@@ -50,10 +50,27 @@ describe('resolveRedisClientOptions', () => {
       const tls = { ca: 'cert', servername: 'cache' };
       const sentinels = [{ host: 's1', port: 26379 }];
       const { ioredis, targetName, target } = resolveRedisClientOptions(
-        { ...noEnv, tls, sentinels, name: 'mymaster', db: 3, keyPrefix: 'app:', username: 'u', sentinelPassword: 'x' },
+        {
+          ...noEnv,
+          tls,
+          sentinels,
+          name: 'mymaster',
+          db: 3,
+          keyPrefix: 'app:',
+          username: 'u',
+          sentinelPassword: 'x',
+        },
         false,
       );
-      expect(ioredis).to.include({ tls, sentinels, name: 'mymaster', db: 3, keyPrefix: 'app:', username: 'u', sentinelPassword: 'x' });
+      expect(ioredis).to.include({
+        tls,
+        sentinels,
+        name: 'mymaster',
+        db: 3,
+        keyPrefix: 'app:',
+        username: 'u',
+        sentinelPassword: 'x',
+      });
       expect(targetName).to.equal('redis mymaster');
       expect(target).to.deep.equal({ system: 'redis', namespace: '3' });
     });
@@ -61,21 +78,41 @@ describe('resolveRedisClientOptions', () => {
 
   describe('the URL', () => {
     it('comes from REDIS_URL for a process-wide client', () => {
-      const resolved = resolveRedisClientOptions({ env: { REDIS_URL: 'rediss://:pw@cache:6380/1' } }, true);
-      expect(resolved.ioredis).to.deep.include({ host: 'cache', port: 6380, db: 1, password: 'pw', tls: {} });
+      const resolved = resolveRedisClientOptions(
+        { env: { REDIS_URL: 'rediss://:pw@cache:6380/1' } },
+        true,
+      );
+      expect(resolved.ioredis).to.deep.include({
+        host: 'cache',
+        port: 6380,
+        db: 1,
+        password: 'pw',
+        tls: {},
+      });
       expect(resolved.targetName).to.equal('redis cache:6380');
       expect(resolved.display).to.equal('rediss://cache:6380/1');
-      expect(resolved.target).to.deep.equal({ system: 'redis', address: 'cache', port: 6380, namespace: '1' });
+      expect(resolved.target).to.deep.equal({
+        system: 'redis',
+        address: 'cache',
+        port: 6380,
+        namespace: '1',
+      });
     });
 
     it('is not read from REDIS_URL by createRedisClient', () => {
-      const resolved = resolveRedisClientOptions({ env: { REDIS_URL: 'redis://cache:6380' } }, false);
+      const resolved = resolveRedisClientOptions(
+        { env: { REDIS_URL: 'redis://cache:6380' } },
+        false,
+      );
       expect(resolved.ioredis.host).to.equal(undefined);
       expect(resolved.display).to.equal('redis://localhost:6379/0');
     });
 
     it('is overridden by explicit options', () => {
-      const resolved = resolveRedisClientOptions({ url: 'redis://:a@h:1/2', port: 7000, password: 'b', env: {} }, false);
+      const resolved = resolveRedisClientOptions(
+        { url: 'redis://:a@h:1/2', port: 7000, password: 'b', env: {} },
+        false,
+      );
       expect(resolved.ioredis).to.include({ host: 'h', port: 7000, db: 2, password: 'b' });
     });
 
@@ -89,7 +126,10 @@ describe('resolveRedisClientOptions', () => {
   describe('retry options', () => {
     it('default to the Redis policy with REDIS_RETRY_* applied, explicit options first', () => {
       const resolved = resolveRedisClientOptions(
-        { env: { REDIS_RETRY_MAX_ATTEMPTS: '5', REDIS_RETRY_BASE_DELAY: '0.25' }, retry: { maxRetries: 2 } },
+        {
+          env: { REDIS_RETRY_MAX_ATTEMPTS: '5', REDIS_RETRY_BASE_DELAY: '0.25' },
+          retry: { maxRetries: 2 },
+        },
         false,
       );
       expect(resolved.policy).to.include({ maxRetries: 2, baseDelayMs: 250, maxDelayMs: 10_000 });
@@ -101,7 +141,9 @@ describe('resolveRedisClientOptions', () => {
     });
 
     it('refuse a malformed REDIS_RETRY_* variable, naming it', () => {
-      expect(refusal({ env: { REDIS_RETRY_MAX_DELAY: 'soon' } }).option).to.equal('REDIS_RETRY_MAX_DELAY');
+      expect(refusal({ env: { REDIS_RETRY_MAX_DELAY: 'soon' } }).option).to.equal(
+        'REDIS_RETRY_MAX_DELAY',
+      );
     });
   });
 
@@ -115,7 +157,12 @@ describe('resolveRedisClientOptions', () => {
       });
     });
 
-    for (const key of ['commandTimeoutMs', 'healthCheckIntervalMs', 'connectTimeoutMs', 'quitTimeoutMs']) {
+    for (const key of [
+      'commandTimeoutMs',
+      'healthCheckIntervalMs',
+      'connectTimeoutMs',
+      'quitTimeoutMs',
+    ]) {
       it(`refuse a negative, NaN or too large \`${key}\``, () => {
         for (const value of [-1, Number.NaN, 2 ** 31, '5']) {
           expect(refusal({ ...noEnv, [key]: value }).option).to.equal(key);

@@ -15,7 +15,10 @@ describe('scrubCommandArgs', () => {
   it('keeps the protocol version of HELLO and masks the rest', () => {
     const error = withCommand('HELLO', ['3', 'AUTH', 'default', 'secret', 'SETNAME', 'x']);
     scrubCommandArgs(error);
-    expect(error.command).to.deep.equal({ name: 'HELLO', args: ['3', '***', '***', '***', '***', '***'] });
+    expect(error.command).to.deep.equal({
+      name: 'HELLO',
+      args: ['3', '***', '***', '***', '***', '***'],
+    });
   });
 
   it('keeps the subcommand of CONFIG and ACL', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { systemClock } from '../../src/internal/Clock.js';
 import { CheckoutPermits } from '../../src/mysql2/CheckoutPermits.js';
+import { Deadline } from '../../src/mysql2/Deadline.js';
 import { settled } from '../helpers/settled.js';
 
 describe('CheckoutPermits', () => {
@@ -18,7 +19,7 @@ describe('CheckoutPermits', () => {
   describe('acquire', () => {
     it('grants up to size permits at once, then queues in FIFO order', async () => {
       const permits = new CheckoutPermits(1, systemClock);
-      const signal = new AbortController().signal;
+      const signal = new Deadline(60_000, systemClock);
       const first = await permits.acquire(signal);
       const second = settled(permits.acquire(signal));
       const third = settled(permits.acquire(signal));
@@ -29,15 +30,16 @@ describe('CheckoutPermits', () => {
       second.value?.release();
       await clock.tickAsync(0);
       expect(third.state).to.equal('resolved');
+      signal.dispose();
     });
 
-    it('leaves the queue when its signal fires, with the signal reason', async () => {
+    it('leaves the queue when it is cancelled, with the reason', async () => {
       const permits = new CheckoutPermits(1, systemClock);
       const held = permits.tryAcquire();
-      const controller = new AbortController();
-      const waiting = settled(permits.acquire(controller.signal));
+      const deadline = new Deadline(60_000, systemClock);
+      const waiting = settled(permits.acquire(deadline));
       const reason = new Error('gave up');
-      controller.abort(reason);
+      deadline.cancel(reason);
       await clock.tickAsync(0);
       expect(waiting.error).to.equal(reason);
       expect(permits.waiting).to.equal(0);

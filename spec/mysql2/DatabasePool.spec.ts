@@ -4,6 +4,7 @@ import sinon from 'sinon';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import type { DatabasePool, DatabasePoolState } from '../../src/mysql2/DatabasePool.js';
 import { testPasswords } from '../helpers/secretScan.js';
+import { captureTelemetry, histogramTotals, metricSum } from '../helpers/telemetry.js';
 import { settled } from '../helpers/settled.js';
 import { FakeServer, fakeDatabasePool } from './fakeDriver.js';
 
@@ -61,6 +62,50 @@ describe('DatabasePool', () => {
     it('opens nothing until asked', () => {
       expect(pool.state.status).to.equal('idle');
       expect(server.pools).to.have.length(0);
+    });
+  });
+
+  describe('metrics', () => {
+    it('counts checkouts and reports the db.client.connection.* metrics of the pool', async () => {
+      const telemetry = captureTelemetry();
+      const observed = fakeDatabasePool(server, {
+        pool_name: 'observed_pool',
+        pool_size: 4,
+        meter: telemetry.meter,
+      });
+      const held = await observed.getConnection();
+      (await observed.getConnection()).release();
+      expect(observed.metrics()).to.include({
+        size: 2,
+        idle: 1,
+        used: 1,
+        max: 4,
+        created: 2,
+        checkouts: 2,
+        pending: 0,
+      });
+      const pool = { 'db.client.connection.pool.name': 'observed_pool' };
+      const metrics = await telemetry.collect();
+      expect(
+        metricSum(metrics, 'db.client.connection.count', {
+          ...pool,
+          'db.client.connection.state': 'used',
+        }),
+      ).to.equal(1);
+      expect(
+        metricSum(metrics, 'db.client.connection.count', {
+          ...pool,
+          'db.client.connection.state': 'idle',
+        }),
+      ).to.equal(1);
+      expect(metricSum(metrics, 'db.client.connection.max', pool)).to.equal(4);
+      expect(histogramTotals(metrics, 'db.client.connection.wait_time', pool).count).to.equal(2);
+      expect(histogramTotals(metrics, 'db.client.connection.create_time', pool).count).to.equal(2);
+      held.release();
+      const closing = observed.close();
+      await clock.runAllAsync();
+      await closing;
+      await telemetry.shutdown();
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { systemClock } from '../../src/internal/Clock.js';
-import { Deadline, DeadlineExceeded, raceSignal } from '../../src/mysql2/Deadline.js';
+import { Deadline, DeadlineExceeded, raceCancellation } from '../../src/mysql2/Deadline.js';
 import { settled } from '../helpers/settled.js';
 
 describe('Deadline', () => {
@@ -25,14 +25,28 @@ describe('Deadline', () => {
     expect(deadline.expired).to.equal(true);
   });
 
-  it('fires earlier with the reason of a parent signal, and is then not expired', () => {
+  it("is cancelled earlier by the caller's AbortSignal (AbortedError, cause its reason), and is then not expired", () => {
     const parent = new AbortController();
-    const deadline = new Deadline(100, systemClock, [undefined, parent.signal]);
-    const reason = new Error('closed');
+    const deadline = new Deadline(100, systemClock, parent.signal);
+    const reason = new Error('caller gave up');
     parent.abort(reason);
-    expect(deadline.signal.reason).to.equal(reason);
+    expect(deadline.reason).to.include({ code: 'ERR_HOLDFAST_ABORTED', cause: reason });
+    expect(deadline.signal.reason).to.equal(deadline.reason);
     expect(deadline.expired).to.equal(false);
     deadline.dispose();
+  });
+
+  it('calls each cancellation listener once, and at once when already cancelled', () => {
+    const deadline = new Deadline(100, systemClock);
+    const heard: unknown[] = [];
+    const unsubscribe = deadline.onCancel((reason) => heard.push(reason));
+    deadline.onCancel((reason) => heard.push(reason))();
+    const closed = new Error('closed');
+    deadline.cancel(closed);
+    deadline.cancel(new Error('again'));
+    deadline.onCancel((reason) => heard.push(reason));
+    unsubscribe();
+    expect(heard).to.deep.equal([closed, closed]);
   });
 
   it('leaves no timer after dispose', () => {
@@ -41,16 +55,18 @@ describe('Deadline', () => {
   });
 });
 
-describe('raceSignal', () => {
-  it('rejects with the reason when the signal wins, and hands the late value to onAbandoned', async () => {
-    const controller = new AbortController();
+describe('raceCancellation', () => {
+  it('rejects with the reason when the cancellation wins, and hands the late value to onAbandoned', async () => {
+    const deadline = new Deadline(100, systemClock);
     let resolveLate: (value: string) => void = () => undefined;
     const late = new Promise<string>((resolve) => {
       resolveLate = resolve;
     });
     const abandoned: string[] = [];
-    const race = settled(raceSignal(late, controller.signal, (value) => abandoned.push(value)));
-    controller.abort(new Error('timeout'));
+    const race = settled(
+      raceCancellation(late, deadline, (value: string) => abandoned.push(value)),
+    );
+    deadline.cancel(new Error('timeout'));
     resolveLate('connection');
     await Promise.resolve();
     await Promise.resolve();
@@ -59,7 +75,8 @@ describe('raceSignal', () => {
   });
 
   it('settles with the promise when it wins', async () => {
-    const controller = new AbortController();
-    expect(await raceSignal(Promise.resolve(7), controller.signal)).to.equal(7);
+    const deadline = new Deadline(100, systemClock);
+    expect(await raceCancellation(Promise.resolve(7), deadline)).to.equal(7);
+    deadline.dispose();
   });
 });

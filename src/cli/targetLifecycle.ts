@@ -5,7 +5,7 @@ import type { CliTarget, CreateCliTarget } from './CliTarget.js';
 import type { TargetUrl } from './parseTargetUrl.js';
 
 /** How long the CLI waits for connections to close before it exits anyway, ms. */
-export const closeTimeoutMs = 2000;
+export const closeTimeoutMs = 1000;
 
 /** Builds every target; when one cannot be built, closes those that were and rethrows. */
 export async function createTargets(

@@ -2,14 +2,17 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
-import type { ManagerExecuteOptions, ReadyOptions } from '../connection/ConnectionManagerOptions.js';
+import type {
+  ManagerExecuteOptions,
+  ReadyOptions,
+} from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
-import { commandSafety, isBlockingCommand } from './commandTable.js';
+import { commandSafety } from './commandTable.js';
 import type { RedisClientOptions } from './RedisClientOptions.js';
 import { type RedisArgument, RedisCommands } from './RedisCommands.js';
 import type { RedisConnection } from './RedisConnection.js';
@@ -166,12 +169,14 @@ export class RedisClient extends RedisCommands {
    * @example
    * await client.command('EVALSHA', [sha, 1, 'lock:a'], { idempotent: true, timeoutMs: 2000 });
    */
-  command(name: string, args: readonly RedisArgument[], options: RedisCallOptions = {}): Promise<unknown> {
-    const blocking = isBlockingCommand(name, args);
+  command(
+    name: string,
+    args: readonly RedisArgument[],
+    options: RedisCallOptions = {},
+  ): Promise<unknown> {
     return this.#bounded(options, (signal) =>
       this.#manager.execute(
-        (connection) =>
-          connection.send(name, (redis) => redis.call(name.toLowerCase(), ...args), blocking),
+        (connection) => connection.send(name, (redis) => redis.call(name.toLowerCase(), ...args)),
         {
           description: options.description ?? name.toUpperCase(),
           idempotent: options.idempotent ?? commandSafety(name, args) !== 'unsafe',
@@ -223,13 +228,11 @@ export class RedisClient extends RedisCommands {
 
   protected sendCommand<T>(name: string, args: readonly RedisArgument[]): Promise<T> {
     const spec = this.#spec(name, commandSafety(name, args) !== 'unsafe');
-    const blocking = isBlockingCommand(name, args);
     return this.#manager.execute(
       (connection) =>
         connection.send(
           spec.options.description,
           (redis) => redis.call(spec.ioredisName, ...args) as Promise<T>,
-          blocking,
         ),
       spec.options,
     );
@@ -266,7 +269,10 @@ export class RedisClient extends RedisCommands {
   }
 
   /** Runs `run` with the caller's signal, combined with a `timeoutMs` timer on the clock. */
-  #bounded<T>(options: RedisCallOptions, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  #bounded<T>(
+    options: RedisCallOptions,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     const { timeoutMs, signal } = options;
     if (timeoutMs === undefined) return run(signal);
     const controller = new AbortController();
@@ -277,7 +283,8 @@ export class RedisClient extends RedisCommands {
         ),
       );
     }, timeoutMs);
-    const combined = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    const combined =
+      signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
     return run(combined).finally(() => {
       this.#clock.clearTimeout(timer);
     });

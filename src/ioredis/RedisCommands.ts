@@ -6,8 +6,7 @@ export type RedisKey = string | Buffer;
 export type RedisArgument = string | Buffer | number;
 /** A field-value map for HSET and MSET. */
 export type RedisFieldMap =
-  | Readonly<Record<string, RedisArgument>>
-  | ReadonlyMap<RedisArgument, RedisArgument>;
+  Readonly<Record<string, RedisArgument>> | ReadonlyMap<RedisArgument, RedisArgument>;
 
 /**
  * The typed subset of ioredis's commands that a holdfast client answers directly. Each one is
@@ -53,12 +52,20 @@ export abstract class RedisCommands {
   }
 
   /** EXPIRE key seconds [NX|XX|GT|LT]: 1 when the timeout was set. Idempotent. */
-  expire(key: RedisKey, seconds: number, ...condition: ('NX' | 'XX' | 'GT' | 'LT')[]): Promise<number> {
+  expire(
+    key: RedisKey,
+    seconds: number,
+    ...condition: ('NX' | 'XX' | 'GT' | 'LT')[]
+  ): Promise<number> {
     return this.sendCommand('EXPIRE', [key, seconds, ...condition]);
   }
 
   /** PEXPIRE key milliseconds: 1 when the timeout was set. Idempotent. */
-  pexpire(key: RedisKey, milliseconds: number, ...condition: ('NX' | 'XX' | 'GT' | 'LT')[]): Promise<number> {
+  pexpire(
+    key: RedisKey,
+    milliseconds: number,
+    ...condition: ('NX' | 'XX' | 'GT' | 'LT')[]
+  ): Promise<number> {
     return this.sendCommand('PEXPIRE', [key, milliseconds, ...condition]);
   }
 
@@ -114,7 +121,9 @@ export abstract class RedisCommands {
 
   /** MSET from pairs or a map: `'OK'`. Idempotent. */
   mset(map: RedisFieldMap): Promise<'OK'> {
-    return this.sendCommandWith('MSET', [], (redis) => redis.mset(map as Record<string, RedisArgument>));
+    return this.sendCommandWith('MSET', [], (redis) =>
+      redis.mset(map as Record<string, RedisArgument>),
+    );
   }
 
   /** INCR: the new value. Unsafe. */
@@ -231,7 +240,12 @@ export abstract class RedisCommands {
   }
 
   /** ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT o c] [WITHSCORES]. Read. */
-  zrange(key: RedisKey, start: RedisArgument, stop: RedisArgument, ...options: RedisArgument[]): Promise<string[]> {
+  zrange(
+    key: RedisKey,
+    start: RedisArgument,
+    stop: RedisArgument,
+    ...options: RedisArgument[]
+  ): Promise<string[]> {
     return this.sendCommand('ZRANGE', [key, start, stop, ...options]);
   }
 

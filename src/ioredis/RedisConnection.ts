@@ -6,6 +6,7 @@ import { safeInvoke } from '../internal/safeInvoke.js';
 import type { Logger } from '../telemetry/Logger.js';
 import { describeError } from '../telemetry/redact.js';
 import { fromIoredisError, notWritableError } from './fromIoredisError.js';
+import { isBlockingCommand } from './commandTable.js';
 import { acceptsCommands, ioredisStatuses } from './ioredisStatus.js';
 import { RedisConnectionError } from './RedisConnectionError.js';
 
@@ -37,7 +38,8 @@ let nextId = 1;
  *
  * It sends commands only while the instance is ready (else the command is refused unsent),
  * converts ioredis's errors, keeps an `error` listener on the instance for its whole life, and
- * runs a watchdog: no reply for `commandTimeoutMs` while commands wait destroys the connection.
+ * runs a watchdog: no reply for `commandTimeoutMs` while commands wait destroys the connection
+ * (blocking commands excepted), and an idle connection is PINGed every `healthCheckIntervalMs`.
  */
 export class RedisConnection {
   readonly id = nextId++;
@@ -46,14 +48,10 @@ export class RedisConnection {
   readonly #tickMs: number;
   readonly #healthTicks: number;
   #lastError: unknown;
-  #timer: TimerHandle | undefined;
-  #inFlight = 0;
-  #blocking = 0;
-  #sent = 0;
-  #replies = 0;
-  #repliesAtTick = 0;
-  #sentAtTick = 0;
-  #inFlightAtTick = 0;
+  /** The watchdog's next tick; undefined while it is not running. */
+  #timer: TimerHandle = undefined;
+  /** The oldest unanswered command at the previous tick (replies come in order). */
+  #headAtTick: unknown = undefined;
   #stalledTicks = 0;
   #idleTicks = 0;
   /** Set when the watchdog declared the link dead: in-flight commands then report a timeout. */
@@ -73,7 +71,9 @@ export class RedisConnection {
       this.#lastError = error;
       const logger = this.#options.logger;
       if (logger?.debug !== undefined) {
-        safeInvoke(() => logger.debug?.(`ioredis error on ${String(this)}: ${describeError(error)}`));
+        safeInvoke(() =>
+          logger.debug?.(`ioredis error on ${String(this)}: ${describeError(error)}`),
+        );
       }
     });
     redis.once('end', () => {
@@ -107,9 +107,8 @@ export class RedisConnection {
    *
    * @param command names the command in errors (`GET`)
    * @param run issues the command on the instance
-   * @param blocking a blocking command (BLPOP ...): exempt from the watchdog while it waits
    */
-  send<T>(command: string, run: (redis: Redis) => Promise<T>, blocking = false): Promise<T> {
+  send<T>(command: string, run: (redis: Redis) => Promise<T>): Promise<T> {
     const redis = this.#redis;
     if (this.#timedOut || !acceptsCommands(redis.status)) {
       return Promise.reject(
@@ -120,21 +119,12 @@ export class RedisConnection {
     try {
       pending = run(redis);
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the driver (or the caller's function) threw it
       return Promise.reject(this.#convert(error, command));
     }
-    this.#sent += 1;
-    if (blocking) this.#blocking += 1;
-    else this.#inFlight += 1;
-    return pending.then(
-      (value) => {
-        this.#settled(blocking);
-        return value;
-      },
-      (error: unknown) => {
-        this.#settled(blocking);
-        throw this.#convert(error, command);
-      },
-    );
+    return pending.then(undefined, (error: unknown) => {
+      throw this.#convert(error, command);
+    });
   }
 
   /**
@@ -187,7 +177,7 @@ export class RedisConnection {
     const redis = this.#redis;
     if (acceptsCommands(redis.status)) {
       const clock = this.#options.clock;
-      let timer: TimerHandle | undefined;
+      let timer: TimerHandle = undefined;
       await Promise.race([
         redis.quit().catch(() => undefined),
         new Promise<void>((resolve) => {
@@ -232,12 +222,6 @@ export class RedisConnection {
     return fromIoredisError(error, command);
   }
 
-  #settled(blocking: boolean): void {
-    if (blocking) this.#blocking -= 1;
-    else this.#inFlight -= 1;
-    this.#replies += 1;
-  }
-
   #schedule(): void {
     const timer = this.#options.clock.setTimeout(() => {
       this.#tick();
@@ -253,25 +237,25 @@ export class RedisConnection {
   }
 
   /**
-   * One watchdog tick. "Stalled" means: commands were waiting at the previous tick, still are,
-   * and no reply arrived in between (replies come in order, so the oldest command is stuck).
-   * `ticksPerTimeout` stalled ticks in a row is `commandTimeoutMs` without progress. A blocking
-   * command in flight suspends the count: replies behind it legitimately wait.
+   * One watchdog tick. It reads ioredis's queue of commands written and not yet answered, so it
+   * also covers commands sent on `connection.redis` directly, and costs the hot path nothing.
+   * Replies come in order: when the oldest unanswered command is the same as at the previous
+   * tick, no reply arrived in between ("stalled"). `ticksPerTimeout` stalled ticks in a row is
+   * `commandTimeoutMs` without a reply. A blocking command at the head waits legitimately.
    */
   #tick(): void {
     this.#timer = undefined;
-    if (!acceptsCommands(this.#redis.status)) return;
+    const redis = this.#redis;
+    if (!acceptsCommands(redis.status)) return;
+    const head = redis.commandQueue.peekFront();
     const stalled =
-      this.#blocking === 0 &&
-      this.#inFlight > 0 &&
-      this.#inFlightAtTick > 0 &&
-      this.#replies === this.#repliesAtTick;
+      head !== undefined &&
+      head === this.#headAtTick &&
+      !isBlockingCommand(head.command.name, head.command.args);
     this.#stalledTicks = stalled ? this.#stalledTicks + 1 : 0;
-    const idle = this.#inFlight === 0 && this.#blocking === 0 && this.#sent === this.#sentAtTick;
-    this.#idleTicks = idle ? this.#idleTicks + 1 : 0;
-    this.#repliesAtTick = this.#replies;
-    this.#sentAtTick = this.#sent;
-    this.#inFlightAtTick = this.#inFlight;
+    this.#idleTicks =
+      head === undefined && this.#headAtTick === undefined ? this.#idleTicks + 1 : 0;
+    this.#headAtTick = head;
     if (this.#stalledTicks >= ticksPerTimeout) {
       this.#timedOut = true;
       this.destroy();
@@ -280,8 +264,7 @@ export class RedisConnection {
     if (this.#healthTicks > 0 && this.#idleTicks >= this.#healthTicks) {
       this.#idleTicks = 0;
       // Its failure is the watchdog's business (no reply) or the lost$ stream's (closed).
-      this.send('PING', (redis) => redis.ping()).catch(() => undefined);
-      this.#inFlightAtTick = this.#inFlight;
+      this.send('PING', (r) => r.ping()).catch(() => undefined);
     }
     this.#schedule();
   }

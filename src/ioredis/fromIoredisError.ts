@@ -82,7 +82,11 @@ export function fromIoredisError(error: unknown, command: string): unknown {
  * The error of a command that could not be written (the instance is not ready, or its socket
  * stopped accepting writes): nothing was sent, so it is marked unsent.
  */
-export function notWritableError(command: string, why: string, cause?: unknown): RedisConnectionError {
+export function notWritableError(
+  command: string,
+  why: string,
+  cause?: unknown,
+): RedisConnectionError {
   return markUnsent(
     new RedisConnectionError(
       `${command} was not sent: ${why}. holdfast sends it once the connection is ready again.`,

@@ -62,7 +62,10 @@ export function parseRedisUrl(text: string, where: string): ParsedRedisUrl {
     ...queryOptions(url.search.replace(/^\?/, ''), fail),
   };
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { options, display: `${scheme}://${shownHost}:${port}${db === undefined ? '' : `/${db}`}` };
+  return {
+    options,
+    display: `${scheme}://${shownHost}:${port}${db === undefined ? '' : `/${db}`}`,
+  };
 }
 
 function queryOptions(query: string | undefined, fail: (why: string) => never): RedisOptions {
@@ -71,11 +74,12 @@ function queryOptions(query: string | undefined, fail: (why: string) => never): 
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === 'family' || key === 'db') {
       const number = Number(value);
-      if (!Number.isSafeInteger(number)) fail(`the ${key} parameter ${JSON.stringify(value)} is not a whole number`);
+      if (!Number.isSafeInteger(number))
+        fail(`the ${key} parameter ${JSON.stringify(value)} is not a whole number`);
       options[key] = number;
     } else {
       options[key] = value;
     }
   }
-  return options as RedisOptions;
+  return options;
 }

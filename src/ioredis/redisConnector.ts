@@ -45,7 +45,8 @@ export function redisConnector(
         await connection.redis.connect();
       } catch (error) {
         connection.destroy();
-        if (signal.aborted) throw abortReason(signal);
+        // Read again: the abort may have come while connecting.
+        if (isAborted(signal)) throw abortReason(signal);
         // connect() rejects with "Connection is closed." whatever happened; the `error` event
         // before it says what did (ECONNREFUSED, WRONGPASS ...).
         throw connection.lastError ?? fromIoredisError(error, 'connect');
@@ -70,6 +71,10 @@ export function redisConnector(
   };
 }
 
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 /** A real ioredis instance (unit specs pass a fake instead). */
 function newIoredis(options: RedisOptions): Redis {
   // ioredis types `replyMapping` without `| undefined`, which exactOptionalPropertyTypes
@@ -92,6 +97,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the driver rejected it
         reject(error);
       },
     );

@@ -109,10 +109,15 @@ export function resolveRedisClientOptions(
     retryDefaults,
     policy,
     commandTimeoutMs: duration('commandTimeoutMs', options.commandTimeoutMs, 5000, 0),
-    healthCheckIntervalMs: duration('healthCheckIntervalMs', options.healthCheckIntervalMs, 5000, 0),
+    healthCheckIntervalMs: duration(
+      'healthCheckIntervalMs',
+      options.healthCheckIntervalMs,
+      5000,
+      0,
+    ),
     connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, 5000, 1),
     quitTimeoutMs: duration('quitTimeoutMs', options.quitTimeoutMs, 1000, 0),
-    own: own as RedisClientOwnOptions,
+    own: own,
   };
 }
 
@@ -132,7 +137,11 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-function describeTarget(options: RedisOptions): { short: string; display: string; target: Omit<TargetDescription, 'name'> } {
+function describeTarget(options: RedisOptions): {
+  short: string;
+  display: string;
+  target: Omit<TargetDescription, 'name'>;
+} {
   const db = options.db ?? 0;
   const namespace = String(db);
   if (options.sentinels != null && options.sentinels.length > 0) {
@@ -144,7 +153,11 @@ function describeTarget(options: RedisOptions): { short: string; display: string
     };
   }
   if (options.path != null && options.path !== '') {
-    return { short: options.path, display: options.path, target: { system: 'redis', address: options.path, namespace } };
+    return {
+      short: options.path,
+      display: options.path,
+      target: { system: 'redis', address: options.path, namespace },
+    };
   }
   const host = options.host ?? 'localhost';
   const port = options.port ?? 6379;

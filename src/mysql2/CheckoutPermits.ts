@@ -1,4 +1,5 @@
 import type { Clock } from '../internal/Clock.js';
+import type { Cancellation } from './Deadline.js';
 
 /** The right to hold one connection; released exactly once. */
 export interface Permit {
@@ -49,26 +50,26 @@ export class CheckoutPermits {
   }
 
   /**
-   * Waits for a permit in FIFO order; rejects with the signal's reason when it fires first
-   * (the waiter leaves the queue, nothing leaks).
+   * Waits for a permit in FIFO order; rejects with the cancellation's reason when it comes
+   * first (the waiter leaves the queue, nothing leaks).
    */
-  acquire(signal: AbortSignal): Promise<Permit> {
+  acquire(cancellation: Cancellation): Promise<Permit> {
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
-    if (signal.aborted) return Promise.reject(signal.reason as Error);
-    return new Promise<Permit>((resolve, reject) => {
+    const cancelled = cancellation.reason;
+    if (cancelled !== undefined) return Promise.reject(cancelled);
+    return new Promise<Permit>((resolve, reject: (reason: Error) => void) => {
       const waiter: Waiter = {
         grant: (permit) => {
-          signal.removeEventListener('abort', onAbort);
+          unsubscribe();
           resolve(permit);
         },
       };
-      const onAbort = (): void => {
+      const unsubscribe = cancellation.onCancel((reason) => {
         const index = this.#waiters.indexOf(waiter);
         if (index >= 0) this.#waiters.splice(index, 1);
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+        reject(reason);
+      });
       this.#waiters.push(waiter);
     });
   }

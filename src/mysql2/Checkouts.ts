@@ -1,10 +1,9 @@
 import { isRetryable } from '../classify/Classification.js';
 import type { ConnectionManager } from '../connection/ConnectionManager.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import { abortReason } from '../internal/sleep.js';
 import type { Permit } from './CheckoutPermits.js';
 import { type CheckoutStage, CheckoutFailures, type PoolView } from './CheckoutFailures.js';
-import { Deadline, DeadlineExceeded, raceSignal } from './Deadline.js';
+import { Deadline, DeadlineExceeded, raceCancellation } from './Deadline.js';
 import type { DriverConnection } from './driver.js';
 import { Lease, type LeaseOwner } from './Lease.js';
 import { type PoolGeneration, retiredGeneration } from './PoolGeneration.js';
@@ -13,7 +12,8 @@ import { type PoolGeneration, retiredGeneration } from './PoolGeneration.js';
 export interface CheckoutHost extends PoolView, LeaseOwner {
   readonly manager: ConnectionManager<PoolGeneration>;
   readonly leases: Set<Lease>;
-  readonly closeController: AbortController;
+  /** Set once the pool is closing: every checkout fails with it. */
+  closedError(): Error | undefined;
   noteConnectError(error: unknown): void;
   recordWait(ms: number): void;
   recordTimeout(): void;
@@ -29,6 +29,7 @@ export interface CheckoutHost extends PoolView, LeaseOwner {
 export class Checkouts {
   readonly #host: CheckoutHost;
   readonly #failures: CheckoutFailures;
+  readonly #active = new Set<Deadline>();
 
   constructor(host: CheckoutHost) {
     this.#host = host;
@@ -36,9 +37,7 @@ export class Checkouts {
   }
 
   /**
-   * A connection for the caller, within `checkoutTimeoutMs`. While the server is unreachable
-   * the caller waits on the manager's one reconnect loop; a connection idle for longer than
-   * `idleValidationMs` is pinged first; a dead one is thrown away and another is taken.
+   * A connection for the caller, within `checkoutTimeoutMs`.
    *
    * @throws {PoolCheckoutError} the deadline passed or the queue is full; `reason` says why
    * @throws {ClosedError} the pool was closed
@@ -48,39 +47,35 @@ export class Checkouts {
   async checkout(signal?: AbortSignal): Promise<Lease> {
     const { clock, checkoutTimeoutMs } = this.#host.config;
     const startedAt = clock.now();
-    if (this.#host.closeController.signal.aborted)
-      throw abortReason(this.#host.closeController.signal);
+    const closed = this.#host.closedError();
+    if (closed !== undefined) throw closed;
     if (signal === undefined) {
       const lease = await this.#fastCheckout();
-      if (lease !== undefined) {
-        this.#checkedOut(startedAt);
-        return lease;
-      }
+      if (lease !== undefined) return this.#checkedOut(lease, startedAt);
+      // close() may have run meanwhile; from here on it reaches this checkout's deadline.
+      const closedMeanwhile = this.#host.closedError();
+      if (closedMeanwhile !== undefined) throw closedMeanwhile;
     }
     const full = this.#failures.refuseWhenFull(startedAt);
     if (full !== undefined) {
       this.#host.counters.checkoutFailures += 1;
       throw full;
     }
-    const deadline = new Deadline(checkoutTimeoutMs, clock, [
-      signal,
-      this.#host.closeController.signal,
-    ]);
+    const deadline = new Deadline(checkoutTimeoutMs, clock, signal);
+    this.#active.add(deadline);
     let stage: CheckoutStage = 'server';
     this.#host.counters.pending += 1;
     try {
       for (;;) {
         stage = 'server';
-        const generation = await this.#currentGeneration(deadline.signal, startedAt);
+        const generation = await this.#currentGeneration(deadline, startedAt);
         stage = 'permit';
-        const permit = await this.#host.permits.acquire(deadline.signal);
+        const permit = await this.#host.permits.acquire(deadline);
         stage = 'connect';
-        const lease = await this.#lend(generation, permit, deadline.signal, (next) => {
+        const lease = await this.#lend(generation, permit, deadline, (next) => {
           stage = next;
         });
-        if (lease === undefined) continue;
-        this.#checkedOut(startedAt);
-        return lease;
+        if (lease !== undefined) return this.#checkedOut(lease, startedAt);
       }
     } catch (error) {
       this.#host.counters.checkoutFailures += 1;
@@ -88,19 +83,24 @@ export class Checkouts {
         this.#host.recordTimeout();
         throw this.#failures.afterDeadline(stage, startedAt);
       }
-      if (deadline.signal.aborted) throw abortReason(deadline.signal);
+      if (deadline.reason !== undefined) throw deadline.reason;
       throw error;
     } finally {
       this.#host.counters.pending -= 1;
+      this.#active.delete(deadline);
       deadline.dispose();
     }
   }
 
+  /** Fails every checkout under way with `reason` (the pool is closing). */
+  cancelAll(reason: Error): void {
+    for (const deadline of [...this.#active]) deadline.cancel(reason);
+  }
+
   /**
    * The hot path: connected, a permit free and an idle connection in the pool, so nothing can
-   * wait long (no deadline, no abort signal to set up). A connection idle past
-   * `idleValidationMs` is pinged within the checkout timeout; undefined sends the caller down
-   * the slow path.
+   * wait long and no deadline is set up. A connection idle past `idleValidationMs` is pinged
+   * (bounded by the timeouts); undefined sends the caller down the slow path.
    */
   async #fastCheckout(): Promise<Lease | undefined> {
     const state = this.#host.manager.state;
@@ -109,93 +109,98 @@ export class Checkouts {
     if (generation.retired || generation.idle === 0) return undefined;
     const permit = this.#host.permits.tryAcquire();
     if (permit === undefined) return undefined;
+    // Claimed now, so that concurrent fast checkouts do not count the same idle connection.
+    const claim = generation.claimIdle();
     let acquired: DriverConnection | typeof retiredGeneration;
     try {
       acquired = await this.#acquire(generation);
     } catch (error) {
       permit.release();
       throw error;
+    } finally {
+      claim();
     }
     if (acquired === retiredGeneration) {
       permit.release();
       return undefined;
     }
-    const lease = new Lease(generation, acquired, permit, this.#host);
-    this.#host.leases.add(lease);
-    if (!acquired.alive || generation.idleFor(acquired) > this.#host.config.idleValidationMs) {
-      if (!acquired.alive || !(await this.#answers(lease))) {
-        this.#host.counters.evictions += 1;
-        lease.destroy();
-        return undefined;
-      }
+    const lease = this.#lease(generation, acquired, permit);
+    if (acquired.alive && !this.#stale(generation, acquired)) {
+      return lease;
     }
-    return lease;
-  }
-
-  async #answers(lease: Lease): Promise<boolean> {
     const { queryTimeoutMs, checkoutTimeoutMs } = this.#host.config;
     try {
-      await lease.run('ping', '', undefined, 'PING', Math.min(queryTimeoutMs, checkoutTimeoutMs));
-      return true;
+      if (!acquired.alive) throw new Error('dead');
+      await lease.run('ping', 'PING', undefined, Math.min(queryTimeoutMs, checkoutTimeoutMs));
+      return lease;
     } catch {
-      return false;
+      this.#host.counters.evictions += 1;
+      lease.destroy();
+      return undefined;
     }
-  }
-
-  #checkedOut(startedAt: number): void {
-    const waited = this.#host.config.clock.now() - startedAt;
-    this.#host.counters.checkouts += 1;
-    this.#host.counters.checkoutWaitMsTotal += waited;
-    this.#host.counters.checkoutWaitMsMax = Math.max(this.#host.counters.checkoutWaitMsMax, waited);
-    this.#host.recordWait(waited);
   }
 
   /** One try at a connection from `generation`; undefined means "start over". */
   async #lend(
     generation: PoolGeneration,
     permit: Permit,
-    signal: AbortSignal,
+    deadline: Deadline,
     setStage: (stage: CheckoutStage) => void,
   ): Promise<Lease | undefined> {
     let acquired: DriverConnection | typeof retiredGeneration;
     try {
-      acquired = await raceSignal(this.#acquire(generation), signal, (late) => {
+      acquired = await raceCancellation(this.#acquire(generation), deadline, (late) => {
         if (late !== retiredGeneration) generation.release(late);
       });
     } catch (error) {
       permit.release();
-      if (signal.aborted) this.#suspect(generation, error);
+      if (deadline.cancelled) this.#suspect(generation, error);
       throw error;
     }
     if (acquired === retiredGeneration) {
       permit.release();
       return undefined;
     }
-    const connection = acquired;
-    const lease = new Lease(generation, connection, permit, this.#host);
-    this.#host.leases.add(lease);
-    if (!connection.alive) {
+    const lease = this.#lease(generation, acquired, permit);
+    if (!acquired.alive) {
       this.#host.counters.evictions += 1;
       lease.destroy();
       return undefined;
     }
-    if (generation.idleFor(connection) > this.#host.config.idleValidationMs) {
+    if (this.#stale(generation, acquired)) {
       setStage('validate');
       try {
-        await raceSignal(
-          lease.run('ping', '', undefined, 'PING', this.#host.config.queryTimeoutMs),
-          signal,
-        );
+        await raceCancellation(lease.run('ping', 'PING', undefined), deadline);
       } catch (error) {
         this.#host.counters.evictions += 1;
         lease.destroy();
-        if (signal.aborted) {
-          this.#suspect(generation, error);
-          throw error;
-        }
-        return undefined;
+        if (!deadline.cancelled) return undefined;
+        this.#suspect(generation, error);
+        throw error;
       }
     }
+    return lease;
+  }
+
+  /** Idle past `idleValidationMs` (always, when it is 0): ping before lending. */
+  #stale(generation: PoolGeneration, connection: DriverConnection): boolean {
+    const threshold = this.#host.config.idleValidationMs;
+    return threshold === 0 || generation.idleFor(connection) > threshold;
+  }
+
+  #lease(generation: PoolGeneration, connection: DriverConnection, permit: Permit): Lease {
+    const lease = new Lease(generation, connection, permit, this.#host);
+    this.#host.leases.add(lease);
+    return lease;
+  }
+
+  #checkedOut(lease: Lease, startedAt: number): Lease {
+    const { counters, config } = this.#host;
+    const waited = config.clock.now() - startedAt;
+    counters.checkouts += 1;
+    counters.checkoutWaitMsTotal += waited;
+    counters.checkoutWaitMsMax = Math.max(counters.checkoutWaitMsMax, waited);
+    this.#host.recordWait(waited);
     return lease;
   }
 
@@ -221,19 +226,18 @@ export class Checkouts {
     }
   }
 
-  /** The connect or ping hung until the deadline: the server may be stalled; let the manager probe. */
+  /** A connect or ping hung until the deadline: the server may be stalled; the manager probes. */
   #suspect(generation: PoolGeneration, error: unknown): void {
-    if (!(error instanceof DeadlineExceeded)) return;
-    this.#host.manager.connectionLost(generation, error);
+    if (error instanceof DeadlineExceeded) this.#host.manager.connectionLost(generation, error);
   }
 
-  async #currentGeneration(signal: AbortSignal, startedAt: number): Promise<PoolGeneration> {
+  async #currentGeneration(deadline: Deadline, startedAt: number): Promise<PoolGeneration> {
     const state = this.#host.manager.state;
     if (state.status === 'connected' && !state.connection.retired) return state.connection;
     try {
-      return await this.#host.manager.ready({ signal });
+      return await this.#host.manager.ready({ signal: deadline.signal });
     } catch (error) {
-      if (signal.aborted) throw signal.reason as Error;
+      if (deadline.reason !== undefined) throw deadline.reason;
       if (error instanceof RetriesExhaustedError) {
         throw this.#failures.unreachable(startedAt, error.cause);
       }

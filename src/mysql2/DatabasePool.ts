@@ -165,7 +165,7 @@ export class DatabasePool {
     const timeoutMs =
       options?.timeoutMs === undefined ? 10_000 : expectInteger('timeoutMs', options.timeoutMs, 0);
     const core = this.#core;
-    core.closeController.abort(
+    core.shutdown(
       new ClosedError(`DatabasePool ${this.name} is closed; create a new pool to connect again.`),
     );
     this.#closing = (async () => {

@@ -1,6 +1,8 @@
+import { AbortedError } from '../errors/AbortedError.js';
+import { isHoldfastError } from '../errors/HoldfastError.js';
 import type { Clock, TimerHandle } from '../internal/Clock.js';
 
-/** The reason a Deadline's signal carries when its time ran out. */
+/** The reason a Deadline carries when its time ran out. */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
   constructor(readonly timeoutMs: number) {
@@ -9,33 +11,68 @@ export class DeadlineExceeded extends Error {
 }
 
 /**
- * A point in time on `clock` and an AbortSignal that fires there (reason: `DeadlineExceeded`),
- * or earlier when one of the parent signals fires (its reason). `dispose()` clears the timer.
+ * Something a wait can be cancelled by. Lighter than an AbortSignal: a checkout creates one on
+ * every slow-path call, and EventTarget listeners cost microseconds each.
  */
-export class Deadline {
+export interface Cancellation {
+  readonly cancelled: boolean;
+  /** Why it was cancelled (undefined until then). */
+  readonly reason: Error | undefined;
+  /** Calls `listener` once on cancellation (at once if already cancelled); returns the unsubscribe. */
+  onCancel(listener: (reason: Error) => void): () => void;
+}
+
+/**
+ * A point in time on `clock`: cancelled with `DeadlineExceeded` when it passes, or earlier by
+ * `cancel(reason)` (the pool closing) or by the caller's AbortSignal (its reason). `dispose()`
+ * clears the timer and every listener.
+ */
+export class Deadline implements Cancellation {
   readonly at: number;
   readonly #clock: Clock;
-  readonly #controller = new AbortController();
   readonly #timer: TimerHandle;
-  readonly #parents: readonly AbortSignal[];
-  readonly #onParentAbort = (event: Event): void => {
-    this.#controller.abort((event.target as AbortSignal).reason);
+  readonly #parent: AbortSignal | undefined;
+  #listeners: ((reason: Error) => void)[] = [];
+  #cancelled = false;
+  #reason: Error | undefined;
+  #controller: AbortController | undefined;
+  readonly #onParentAbort = (): void => {
+    this.cancel(abortedBy(this.#parent?.reason));
   };
 
-  constructor(timeoutMs: number, clock: Clock, parents: readonly (AbortSignal | undefined)[] = []) {
+  constructor(timeoutMs: number, clock: Clock, parent?: AbortSignal) {
     this.#clock = clock;
     this.at = clock.now() + timeoutMs;
-    this.#parents = parents.filter((parent) => parent !== undefined);
     this.#timer = clock.setTimeout(() => {
-      this.#controller.abort(new DeadlineExceeded(timeoutMs));
+      this.cancel(new DeadlineExceeded(timeoutMs));
     }, timeoutMs);
-    for (const parent of this.#parents) {
-      if (parent.aborted) this.#controller.abort(parent.reason);
-      else parent.addEventListener('abort', this.#onParentAbort, { once: true });
-    }
+    this.#parent = parent;
+    if (parent?.aborted) this.cancel(abortedBy(parent.reason));
+    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
   }
 
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  get reason(): Error | undefined {
+    return this.#reason;
+  }
+
+  /** True when the time ran out (not the caller's signal, not a close). */
+  get expired(): boolean {
+    return this.#reason instanceof DeadlineExceeded;
+  }
+
+  /** An AbortSignal that follows this deadline, for APIs that take one; made on first use. */
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      this.onCancel((reason) => {
+        controller.abort(reason);
+      });
+    }
     return this.#controller.signal;
   }
 
@@ -44,48 +81,78 @@ export class Deadline {
     return Math.max(0, this.at - this.#clock.now());
   }
 
-  /** True when the deadline itself (not the caller's signal) ended the wait. */
-  get expired(): boolean {
-    return this.#controller.signal.reason instanceof DeadlineExceeded;
+  cancel(reason: Error): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#reason = reason;
+    this.#clock.clearTimeout(this.#timer);
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener(reason);
+  }
+
+  onCancel(listener: (reason: Error) => void): () => void {
+    if (this.#reason !== undefined) {
+      listener(this.#reason);
+      return () => undefined;
+    }
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
+    };
   }
 
   dispose(): void {
     this.#clock.clearTimeout(this.#timer);
-    for (const parent of this.#parents) parent.removeEventListener('abort', this.#onParentAbort);
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    this.#listeners = [];
   }
 }
 
 /**
- * Settles with `promise`, or rejects with the signal's reason when it fires first. The promise
- * keeps running: `onAbandoned` receives its value if it resolves after the signal won, so that
- * what it opened can be closed.
+ * Settles with `promise`, or rejects with the cancellation's reason when it comes first. The
+ * promise keeps running: `onAbandoned` receives its value if it resolves after the cancellation
+ * won, so that what it opened can be closed.
  */
-export function raceSignal<T>(
+export function raceCancellation<T>(
   promise: Promise<T>,
-  signal: AbortSignal,
+  cancellation: Cancellation,
   onAbandoned?: (value: T) => void,
 ): Promise<T> {
-  if (signal.aborted) {
+  const cancelled = cancellation.reason;
+  if (cancelled !== undefined) {
     void promise.then(onAbandoned, () => undefined);
-    return Promise.reject(signal.reason as Error);
+    return Promise.reject(cancelled);
   }
   return new Promise<T>((resolve, reject: (reason: Error) => void) => {
     let settled = false;
-    const onAbort = (): void => {
+    const unsubscribe = cancellation.onCancel((reason) => {
       settled = true;
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+      reject(reason);
+    });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         if (settled) onAbandoned?.(value);
         else resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         if (!settled) reject(error as Error);
       },
     );
   });
+}
+
+/**
+ * The error a caller's aborted signal stands for: its reason when that is a holdfast error,
+ * else an `AbortedError` whose `cause` is the reason.
+ */
+function abortedBy(reason: unknown): Error {
+  if (reason instanceof Error && isHoldfastError(reason)) return reason;
+  return new AbortedError(
+    'The checkout was aborted by its AbortSignal; nothing further was attempted.',
+    { cause: reason },
+  );
 }

@@ -7,6 +7,7 @@ import type { Permit } from './CheckoutPermits.js';
 import type { DriverConnection, QueryValues } from './driver.js';
 import type { PoolGeneration } from './PoolGeneration.js';
 import { QueryTimeoutError } from './QueryTimeoutError.js';
+import { classifyStatement } from './classifyStatement.js';
 
 /** What a lease reports back to its pool. */
 export interface LeaseOwner {
@@ -65,7 +66,6 @@ export class Lease {
     kind: StatementKind | 'ping',
     sql: string,
     values: QueryValues | undefined,
-    operation: string,
     timeoutMs = this.#owner.queryTimeoutMs,
   ): Promise<[unknown, unknown]> {
     if (this.#ended) {
@@ -88,7 +88,7 @@ export class Lease {
         this.#broken = true;
         this.generation.destroy(connection);
         this.#owner.timedOut();
-        reject(new QueryTimeoutError(operation, timeoutMs));
+        reject(new QueryTimeoutError(classifyStatement(sql).operation, timeoutMs));
       }, timeoutMs);
       sent.then(
         (result) => {

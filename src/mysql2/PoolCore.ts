@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
 import type { Clock } from '../internal/Clock.js';
@@ -30,7 +29,6 @@ export class PoolCore implements CheckoutHost {
   readonly permits: CheckoutPermits;
   readonly leases = new Set<Lease>();
   readonly generations = new Set<PoolGeneration>();
-  readonly closeController = new AbortController();
   readonly #driver: MysqlDriver;
   readonly #poolMetrics: PoolMetrics | undefined;
   readonly #drained = new Set<() => void>();
@@ -38,14 +36,13 @@ export class PoolCore implements CheckoutHost {
   readonly instrumentation: Instrumentation;
   readonly #checkouts = new Checkouts(this);
   #lastConnectError: unknown;
+  #closedError: Error | undefined;
   #connectedOnce = false;
 
   constructor(config: ResolvedPoolConfig, driver: MysqlDriver) {
     this.config = config;
     this.#driver = driver;
     this.permits = new CheckoutPermits(config.connectionLimit, config.clock);
-    // Every waiting checkout listens to it: hundreds may wait during an outage.
-    setMaxListeners(0, this.closeController.signal);
     const { name: _name, ...target } = config.target;
     this.manager = new ConnectionManager<PoolGeneration>({
       name: config.name,
@@ -142,6 +139,16 @@ export class PoolCore implements CheckoutHost {
    */
   checkout(signal?: AbortSignal): Promise<Lease> {
     return this.#checkouts.checkout(signal);
+  }
+
+  closedError(): Error | undefined {
+    return this.#closedError;
+  }
+
+  /** Refuses new checkouts and fails those under way with `error` (the pool is closing). */
+  shutdown(error: Error): void {
+    this.#closedError ??= error;
+    this.#checkouts.cancelAll(error);
   }
 
   noteConnectError(error: unknown): void {

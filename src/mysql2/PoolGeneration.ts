@@ -17,6 +17,8 @@ export interface GenerationEvents {
 export const retiredGeneration: unique symbol = Symbol('retired generation');
 
 let nextId = 1;
+// A retired pool has only dead connections left; its end should be quick.
+const retiredGraceMs = 1000;
 
 /**
  * One mysql2 pool: the connection the ConnectionManager owns for a DatabasePool (its `C`). When
@@ -47,6 +49,7 @@ export class PoolGeneration {
     this.#markEnded = resolve;
   });
   #openError: unknown;
+  #claimed = 0;
 
   constructor(
     driver: MysqlDriver,
@@ -85,8 +88,20 @@ export class PoolGeneration {
     return this.#lent.size;
   }
 
+  /** Open connections neither lent nor claimed by a checkout under way. */
   get idle(): number {
-    return Math.max(0, this.#open.size - this.#lent.size);
+    return Math.max(0, this.#open.size - this.#lent.size - this.#claimed);
+  }
+
+  /** Counts one idle connection as taken until the returned function is called (once). */
+  claimIdle(): () => void {
+    this.#claimed += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#claimed -= 1;
+    };
   }
 
   /**
@@ -173,19 +188,7 @@ export class PoolGeneration {
    */
   end(graceMs: number): Promise<void> {
     this.#retired = true;
-    if (this.#ended !== undefined) return this.#ended;
-    const graceful = this.#pool.end().catch(() => undefined);
-    this.#ended = new Promise<void>((resolve) => {
-      const timer = this.#clock.setTimeout(() => {
-        for (const connection of [...this.#open]) this.#discard(connection);
-        this.#lent.clear();
-        resolve();
-      }, graceMs);
-      void graceful.then(() => {
-        this.#clock.clearTimeout(timer);
-        resolve();
-      });
-    }).then(this.#markEnded);
+    this.#ended ??= this.#endWithin(graceMs);
     return this.#ended;
   }
 
@@ -197,10 +200,26 @@ export class PoolGeneration {
     if (!this.#retired || this.#lent.size > 0 || this.#ended !== undefined) return;
     // Every connection left is dead or destroyed: nothing to say goodbye to.
     for (const connection of [...this.#open]) this.#discard(connection);
-    this.#ended = this.#pool
-      .end()
-      .catch(() => undefined)
-      .then(this.#markEnded);
+    this.#ended = this.#endWithin(retiredGraceMs);
+  }
+
+  /**
+   * mysql2's `end()` waits for every connection's COM_QUIT, and one still opening to a paused
+   * server never answers: after `graceMs` what is left is destroyed and the end counts as done.
+   */
+  #endWithin(graceMs: number): Promise<void> {
+    const graceful = this.#pool.end().catch(() => undefined);
+    return new Promise<void>((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        for (const connection of [...this.#open]) this.#discard(connection);
+        this.#lent.clear();
+        resolve();
+      }, graceMs);
+      void graceful.then(() => {
+        this.#clock.clearTimeout(timer);
+        resolve();
+      });
+    }).then(this.#markEnded);
   }
 
   #discard(connection: DriverConnection): void {

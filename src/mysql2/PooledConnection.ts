@@ -1,5 +1,4 @@
 import type { FieldPacket, QueryResult } from 'mysql2';
-import { classifyStatement } from './classifyStatement.js';
 import type { QueryValues } from './driver.js';
 import type { Lease } from './Lease.js';
 
@@ -30,10 +29,7 @@ export class PooledConnection {
     sql: string,
     values?: QueryValues,
   ): Promise<[T, FieldPacket[]]> {
-    return (await this.#lease.run('query', sql, values, classifyStatement(sql).operation)) as [
-      T,
-      FieldPacket[],
-    ];
+    return (await this.#lease.run('query', sql, values)) as [T, FieldPacket[]];
   }
 
   /** A prepared statement; resolves to mysql2's `[result, fields]`. */
@@ -41,15 +37,12 @@ export class PooledConnection {
     sql: string,
     values?: QueryValues,
   ): Promise<[T, FieldPacket[]]> {
-    return (await this.#lease.run('execute', sql, values, classifyStatement(sql).operation)) as [
-      T,
-      FieldPacket[],
-    ];
+    return (await this.#lease.run('execute', sql, values)) as [T, FieldPacket[]];
   }
 
   /** Round trip to the server, bounded by `queryTimeoutMs`. */
   async ping(): Promise<void> {
-    await this.#lease.run('ping', '', undefined, 'PING');
+    await this.#lease.run('ping', 'PING', undefined);
   }
 
   /** False once released, destroyed, dead or timed out. */

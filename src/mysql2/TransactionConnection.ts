@@ -1,7 +1,6 @@
 import type { FieldPacket, QueryResult } from 'mysql2';
 import { errorCode, errorErrno } from '../classify/errorFields.js';
 import { ClosedError } from '../errors/ClosedError.js';
-import { classifyStatement } from './classifyStatement.js';
 import type { QueryValues } from './driver.js';
 import type { Lease } from './Lease.js';
 
@@ -57,7 +56,7 @@ export class TransactionConnection {
       );
     }
     try {
-      return await this.#lease.run(kind, sql, values, classifyStatement(sql).operation);
+      return await this.#lease.run(kind, sql, values);
     } catch (error) {
       // A deadlock rolls the whole transaction back on the server (a lock wait timeout only
       // the statement), whether or not the function goes on.

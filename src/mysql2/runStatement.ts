@@ -6,7 +6,7 @@ import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
 import { sleep } from '../internal/sleep.js';
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
 import { describeError } from '../telemetry/redact.js';
-import { classifyStatement } from './classifyStatement.js';
+import { type StatementInfo, classifyStatement } from './classifyStatement.js';
 import type { QueryValues } from './driver.js';
 import type { StatementKind } from './Lease.js';
 import type { PoolCore } from './PoolCore.js';
@@ -41,20 +41,22 @@ export async function runStatement(
   if (typeof sql !== 'string') {
     throw new TypeError(`Expected the SQL of ${kind}() to be a string, got ${typeof sql}.`);
   }
-  const info = classifyStatement(sql);
-  const resendable = options?.idempotent ?? info.kind === 'read';
   const { clock } = core.config;
   const startedAt = clock.now();
+  // Read the statement only when something failed: the happy path parses nothing.
+  let info: StatementInfo | undefined;
   let op: OperationTelemetry | undefined;
   let previousDelay = 0;
   for (let attempt = 1; ; attempt += 1) {
     const lease = await core.checkout(options?.signal);
     let result: [unknown, unknown];
     try {
-      result = await lease.run(kind, sql, values, info.operation);
+      result = await lease.run(kind, sql, values);
     } catch (error) {
       lease.release();
       const verdict = core.classifier.classify(error, { attempt, scope: 'execute' });
+      info ??= classifyStatement(sql);
+      const resendable = options?.idempotent ?? info.kind === 'read';
       op ??= core.instrumentation.operation('execute', info.operation, startedAt);
       op.attempt(attempt, clock.now()).fail(error, verdict);
       const final = finalError(core, error, verdict, attempt, resendable, info.operation);

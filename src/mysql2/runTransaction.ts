@@ -63,7 +63,7 @@ export async function runTransaction<T>(
     const connection = new TransactionConnection(lease);
     let phase: Phase = 'begin';
     try {
-      await lease.run('query', 'START TRANSACTION', undefined, 'START TRANSACTION');
+      await lease.run('query', 'START TRANSACTION', undefined);
       phase = 'body';
       const result = await fn(connection, { attempt });
       connection.end();
@@ -72,7 +72,7 @@ export async function runTransaction<T>(
       const rolledBack = connection.rolledBackBy;
       if (rolledBack !== undefined) throw rolledBack as Error;
       phase = 'commit';
-      await lease.run('query', 'COMMIT', undefined, 'COMMIT');
+      await lease.run('query', 'COMMIT', undefined);
       lease.release();
       return result;
     } catch (error) {
@@ -126,7 +126,7 @@ async function rollback(lease: Lease, verdict: Classification): Promise<void> {
     return;
   }
   try {
-    await lease.run('query', 'ROLLBACK', undefined, 'ROLLBACK');
+    await lease.run('query', 'ROLLBACK', undefined);
     lease.release();
   } catch {
     lease.destroy();

@@ -10,7 +10,7 @@ import { type FakeServer as FakeServerType, FakeServer, fakeDatabasePool } from 
 // Jitter factor 1.0 (random 0.5): retry n waits exactly baseDelayMs * 2^(n-1).
 const retry = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
-describe('PoolCore', () => {
+describe('Checkouts', () => {
   let clock: sinon.SinonFakeTimers;
   let server: FakeServerType;
   let pool: DatabasePool;
@@ -64,6 +64,13 @@ describe('PoolCore', () => {
       expect(silent.alive).to.equal(false);
       expect(pool.metrics()).to.include({ evictions: 1, queryTimeouts: 1, created: 2, used: 1 });
       checkout.value?.release();
+    });
+
+    it('pings on every checkout when idleValidationMs is 0', async () => {
+      open({ idleValidationMs: 0 });
+      (await pool.getConnection()).release();
+      (await pool.getConnection()).release();
+      expect(server.statements).to.deep.equal(['PING', 'PING', 'PING']);
     });
 
     it('throws away a connection that died in the free list and hands out another', async () => {
