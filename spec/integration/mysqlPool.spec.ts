@@ -11,6 +11,7 @@ import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
 import type { DatabasePoolConfig } from '../../src/mysql2/DatabasePoolConfig.js';
 import { PoolCheckoutError } from '../../src/mysql2/PoolCheckoutError.js';
 import { QueryTimeoutError } from '../../src/mysql2/QueryTimeoutError.js';
+import { FaultProxy } from '../../src/testing/FaultProxy.js';
 import { connectCounter } from '../chaos/mysqlChaos.js';
 import { assertNoSecrets, testPasswords } from '../helpers/secretScan.js';
 import { captureTelemetry, errorTexts } from '../helpers/telemetry.js';
@@ -251,6 +252,27 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       expect(pool.metrics()).to.include({ used: 0, size: 0 });
       const error = await rejection(pool.query('SELECT 1'));
       expect(isHoldfastError(error) && error.code).to.equal('ERR_HOLDFAST_CLOSED');
+    });
+
+    it('aborts a handshake blackholed by a timeout toxic at once, leaving no socket open', async () => {
+      const proxy = await FaultProxy.start({ upstream: { host: shared.host, port: shared.port } });
+      try {
+        proxy.add({ type: 'timeout', attributes: { timeout: 0 } });
+        const pool = open({ port: proxy.port, connectTimeout: 15_000 });
+        const ready = rejection(pool.ready());
+        while (proxy.stats().connections.active === 0) await delay(10);
+        const started = performance.now();
+        await pool.close();
+        expect(performance.now() - started).to.be.below(500);
+        expect(isHoldfastError(await ready)).to.equal(true);
+        const waitUntil = performance.now() + 1000;
+        while (proxy.stats().connections.active > 0 && performance.now() < waitUntil) {
+          await delay(10);
+        }
+        expect(proxy.stats().connections).to.deep.equal({ total: 1, active: 0 });
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('closes at once when every connection is back', async () => {

@@ -122,6 +122,25 @@ describe('commandSafety', () => {
       expect(commandSafety('BITOP', ['NOT', 'd', 'd'])).to.equal('unsafe');
     });
   });
+
+  describe('a name judged before', () => {
+    it('still judges the arguments of each call (only the row is remembered by name)', () => {
+      expect(commandSafety('Set', ['k', 'v'])).to.equal('idempotent');
+      expect(commandSafety('Set', ['k', 'v', 'NX'])).to.equal('unsafe');
+      expect(commandSafety('Set', ['k', 'v'])).to.equal('idempotent');
+      expect(commandSafety('xAdd', ['s', '*', 'f', 'v'])).to.equal('unsafe');
+      expect(commandSafety('xAdd', ['s', '1-1', 'f', 'v'])).to.equal('idempotent');
+    });
+
+    it('gives the same verdicts past the number of names it remembers', () => {
+      for (let i = 0; i < 1000; i++) expect(commandSafety(`NOPE${i}`)).to.equal('unsafe');
+      expect(commandSafety('gEt', ['k'])).to.equal('read');
+      expect(commandSafety('sEt', ['k', 'v', 'GET'])).to.equal('unsafe');
+      expect(isBlockingCommand('bLpOp', ['l', 0])).to.equal(true);
+      expect(isBlockingCommand('xReAd', ['STREAMS', 's', '0'])).to.equal(false);
+      expect(isBlockingCommand('xReAd', ['BLOCK', 0, 'STREAMS', 's', '0'])).to.equal(true);
+    });
+  });
 });
 
 describe('isBlockingCommand', () => {
@@ -131,6 +150,11 @@ describe('isBlockingCommand', () => {
       expect(isBlockingCommand(name.toLowerCase()), name).to.equal(true);
     }
     expect(isBlockingCommand('GET')).to.equal(false);
+  });
+
+  it('judges BLOCK on every call to the same name', () => {
+    expect(isBlockingCommand('XRead', ['BLOCK', 0, 'STREAMS', 's', '$'])).to.equal(true);
+    expect(isBlockingCommand('XRead', ['STREAMS', 's', '0'])).to.equal(false);
   });
 
   it('counts XREAD and XREADGROUP as blocking only with BLOCK', () => {

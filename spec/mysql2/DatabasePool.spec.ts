@@ -152,6 +152,34 @@ describe('DatabasePool', () => {
       expect(isHoldfastError(call.error) && call.error.code).to.equal('ERR_HOLDFAST_CLOSED');
     });
 
+    it('aborts a connection handshake in flight at once instead of waiting for connectTimeout', async () => {
+      server.mode = 'hang';
+      const ready = settled(pool.ready());
+      await clock.tickAsync(0);
+      expect(server.pools[0]?.hanging).to.have.length(1);
+      const closing = settled(pool.close());
+      await clock.tickAsync(1);
+      expect(closing.state).to.equal('resolved');
+      expect(ready.state).to.equal('rejected');
+      expect(server.pools.map((p) => p.abortedConnects)).to.deep.equal([1]);
+      expect(server.pools.every((p) => p.ended && p.hanging.length === 0)).to.equal(true);
+    });
+
+    it('aborts the connects of a growing pool at once', async () => {
+      await pool.ready();
+      const held = await pool.getConnection();
+      server.mode = 'hang';
+      const waiting = settled(pool.getConnection());
+      await clock.tickAsync(0);
+      expect(server.pools[0]?.hanging).to.have.length(1);
+      const closing = settled(pool.close({ timeoutMs: 0 }));
+      await clock.tickAsync(1);
+      expect(closing.state).to.equal('resolved');
+      expect(waiting.state).to.equal('rejected');
+      expect(held.usable).to.equal(false);
+      expect(server.pools[0]?.abortedConnects).to.equal(1);
+    });
+
     it('leaves no timer behind', async () => {
       await pool.query('SELECT 1');
       const closing = pool.close();

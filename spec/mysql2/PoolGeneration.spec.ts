@@ -41,6 +41,30 @@ describe('PoolGeneration', () => {
       expect(second.state).to.equal('pending');
     });
 
+    it('serves a free connection first and opens at most two new ones at a time', async () => {
+      const gen = generation();
+      const warm = (await gen.acquire()) as DriverConnection;
+      gen.release(warm);
+      server.mode = 'hang';
+      const callers = Array.from({ length: 6 }, () => settled(gen.acquire()));
+      await clock.tickAsync(0);
+      expect(callers[0]?.value).to.equal(warm);
+      expect(server.pools[0]?.hanging).to.have.length(2);
+      server.pools[0]?.hanging.shift()?.resolve();
+      await clock.tickAsync(0);
+      expect(callers[1]?.state).to.equal('resolved');
+      expect(server.pools[0]?.hanging).to.have.length(2);
+      expect(server.connectAttempts).to.equal(4);
+      expect(callers.map((c) => c.state)).to.deep.equal([
+        'resolved',
+        'resolved',
+        'pending',
+        'pending',
+        'pending',
+        'pending',
+      ]);
+    });
+
     it('shares the failure of the one attempt with the callers queued behind it', async () => {
       server.mode = 'refuse';
       const gen = generation();
@@ -67,6 +91,23 @@ describe('PoolGeneration', () => {
       await gen.whenEnded;
       expect(server.pools[0]?.ended).to.equal(true);
       expect(counters).to.deep.equal({ created: 2, destroyed: 2 });
+    });
+
+    it('aborts the connection attempts under way; their callers are told the pool was retired', async () => {
+      const gen = generation();
+      gen.release((await gen.acquire()) as DriverConnection);
+      server.mode = 'hang';
+      const callers = Array.from({ length: 4 }, () => settled(gen.acquire()));
+      await clock.tickAsync(0);
+      gen.retire();
+      await clock.tickAsync(0);
+      expect(server.pools[0]?.abortedConnects).to.equal(2);
+      expect(callers.slice(1).map((c) => c.value)).to.deep.equal([
+        retiredGeneration,
+        retiredGeneration,
+        retiredGeneration,
+      ]);
+      expect(server.connectAttempts).to.equal(3);
     });
   });
 

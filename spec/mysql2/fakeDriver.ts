@@ -118,6 +118,8 @@ export class FakePool implements DriverPool {
   readonly free: FakeConnection[] = [];
   readonly connections: FakeConnection[] = [];
   ended = false;
+  /** Connects abandoned through abortOpening(). */
+  abortedConnects = 0;
   /** Connects left hanging by mode 'hang', in order. */
   readonly hanging: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
@@ -148,6 +150,12 @@ export class FakePool implements DriverPool {
       case 'up':
         return Promise.resolve(this.#open());
     }
+  }
+
+  abortOpening(reason: Error): void {
+    const hanging = this.hanging.splice(0);
+    this.abortedConnects += hanging.length;
+    for (const connect of hanging) connect.reject(reason);
   }
 
   async end(): Promise<void> {

@@ -16,6 +16,7 @@ import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retr
 import type { RetryPolicy } from '../retry/RetryOptions.js';
 import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
 import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
 import type { StatePublisher } from './StatePublisher.js';
 import { toError } from './toError.js';
@@ -88,7 +89,7 @@ export class ConnectLoop<C> {
         scope: 'connect',
         target: params.name,
         description: `Connecting to ${params.name}`,
-        ...(params.budget && { budget: params.budget }),
+        ...(params.budget && { budget: this.#reportingRefusals(params.budget) }),
         onRetryScheduled: (retry) => {
           this.#onRetryScheduled(retry);
         },
@@ -138,6 +139,31 @@ export class ConnectLoop<C> {
     this.#loop = undefined;
     this.#lastFailure = undefined;
     cycle.op.fail(reason, cycle.attempts);
+  }
+
+  /** Adds a span event on the live cycle's `connect` operation; nothing between cycles. */
+  event(name: string, attributes: Record<string, string | number | boolean>): void {
+    this.#cycle?.op.event(name, attributes);
+  }
+
+  /** The budget as the retry operator sees it: a refusal is a `budget.exhausted` span event. */
+  #reportingRefusals(budget: RetryBudgetHook): RetryBudgetHook {
+    return {
+      tryRetry: (kind) => {
+        const allowed = budget.tryRetry(kind);
+        if (!allowed) {
+          const cycle = this.#cycle;
+          cycle?.op.event(spanEventNames.budgetExhausted, {
+            [holdfastAttributes.errorKind]: kind,
+            [holdfastAttributes.attemptCount]: cycle.attempts,
+          });
+        }
+        return allowed;
+      },
+      recordSuccess: () => {
+        budget.recordSuccess();
+      },
+    };
   }
 
   #attempt(cycle: Cycle): Observable<C> {

@@ -1,6 +1,8 @@
 import { type Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import { RetryBudget } from '../budget/RetryBudget.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
+import { type Clock, systemClock } from '../internal/Clock.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { RetryBudgetHook } from '../retry/hooks.js';
@@ -22,9 +24,15 @@ import { StatePublisher } from './StatePublisher.js';
 import { validateManagerOptions } from './validateManagerOptions.js';
 import { readyRefusal, waitForOutcome } from './waitForOutcome.js';
 import { watchLost } from './watchLost.js';
+import { watchResilience } from './watchResilience.js';
 
-// DEFAULT BUDGET (issue 7): the one line that builds the default retry budget; none until RetryBudget lands.
-const defaultBudget = (): RetryBudgetHook | undefined => undefined;
+/**
+ * DEFAULT BUDGET (issue 7): each manager gets its own `RetryBudget` with the documented defaults
+ * (maxTokens 10, tokenRatio 0.1, minRetriesPerSecond 10; docs/concepts/circuit-breaker-and-budget.md),
+ * reading time from the manager's clock, or its scheduler when only that is given.
+ */
+const defaultBudget = (name: string, clock: Clock): RetryBudget =>
+  new RetryBudget({ name, clock });
 
 const closed = Object.freeze({ status: 'closed' }) satisfies ConnectionState<never>;
 
@@ -64,6 +72,9 @@ export class ConnectionManager<C> {
   readonly #loop: ConnectLoop<C>;
   readonly #execution: ManagedExecution<C>;
   readonly #instrumentation: Instrumentation;
+  /** The budget this manager made (and disposes on close); undefined when given or `false`. */
+  readonly #ownBudget: RetryBudget | undefined;
+  readonly #unwatchResilience: () => void;
   #lostWatch: Subscription | undefined;
   #closedError: ClosedError | undefined;
   #closing: Promise<void> | undefined;
@@ -97,12 +108,21 @@ export class ConnectionManager<C> {
     this.#states = states;
     this.state$ = states.state$;
     this.events$ = states.events$;
+    this.#ownBudget =
+      options.budget === undefined
+        ? defaultBudget(
+            options.name,
+            options.clock ?? { ...systemClock, now: () => scheduler.now() },
+          )
+        : undefined;
+    const budget: RetryBudgetHook | undefined =
+      options.budget === false ? undefined : (options.budget ?? this.#ownBudget);
     const shared = {
       name: this.name,
       policy: this.policy,
       classifier: options.classifier ?? new ErrorClassifier(),
       breaker: options.circuitBreaker,
-      budget: options.budget === false ? undefined : (options.budget ?? defaultBudget()),
+      budget,
       instrumentation,
       scheduler,
       random: options.random ?? systemRandom,
@@ -128,6 +148,13 @@ export class ConnectionManager<C> {
       closedError: () => this.#closedError,
       reportCallbackError: (callback, error) => {
         states.emit({ type: 'callback-failed', callback, error });
+      },
+    });
+    const loop = this.#loop;
+    this.#unwatchResilience = watchResilience(options.circuitBreaker, budget, {
+      instrumentation,
+      event: (name, attributes) => {
+        loop.event(name, attributes);
       },
     });
   }
@@ -229,6 +256,8 @@ export class ConnectionManager<C> {
     this.#execution.cancelWaits(error);
     this.#states.set(closed);
     this.#states.completeStates();
+    this.#unwatchResilience();
+    this.#ownBudget?.dispose();
     this.#instrumentation.close?.();
     const disposed =
       state.status === 'connected' ? this.#dispose(state.connection) : Promise.resolve();

@@ -11,7 +11,8 @@ import { abortReason } from '../internal/sleep.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
-import type { Instrumentation } from '../telemetry/Instrumentation.js';
+import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { describeError } from '../telemetry/redact.js';
 import type { ManagerExecuteOptions } from './ConnectionManagerOptions.js';
 
@@ -149,7 +150,7 @@ export class ManagedExecution<C> {
       const delay = classification.connectionLost
         ? 0
         : this.#delay(attempt, previousDelay, classification);
-      const stop = this.#stopReason(attempt, delay, started, classification);
+      const stop = this.#stopReason(attempt, delay, started, classification, op);
       if (stop !== undefined) {
         op.fail(error, attempt);
         throw new RetriesExhaustedError(
@@ -195,6 +196,7 @@ export class ManagedExecution<C> {
     delay: number,
     started: number,
     classification: Classification & { kind: 'transient' | 'throttled' },
+    op: OperationTelemetry,
   ): string | undefined {
     const policy = this.#host.policy;
     if (attempt > policy.maxRetries) return `after ${attempt - 1} retries`;
@@ -203,6 +205,10 @@ export class ManagedExecution<C> {
       return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
     }
     if (this.#budget !== undefined && !this.#budgetAllows(this.#budget, classification.kind)) {
+      op.event(spanEventNames.budgetExhausted, {
+        [holdfastAttributes.errorKind]: classification.kind,
+        [holdfastAttributes.attemptCount]: attempt,
+      });
       return `after ${attempt} attempts: the retry budget is spent`;
     }
     return undefined;

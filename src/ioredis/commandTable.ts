@@ -1,3 +1,5 @@
+import { assertNever } from '../internal/assertNever.js';
+
 /**
  * What sending a command twice does (DESIGN.md "What may be re-sent"):
  * - `read`: nothing; a read may be sent again at any time.
@@ -306,6 +308,23 @@ export const commandTable = {
 const rows: Readonly<Record<string, CommandRule | undefined>> = commandTable;
 
 /**
+ * How many spellings of command names the per-name caches keep. The names holdfast sends are a
+ * few dozen; `client.call()` takes any string, so past this the lookup is simply not cached.
+ */
+const cachedNamesLimit = 512;
+
+/**
+ * The row of each command name as it was given (`get`, `GET`): only the name-level part of the
+ * verdict, since a row that is a function still judges the arguments on every call. This saves
+ * upper-casing the name on every command (the hot path).
+ */
+const ruleByName = new Map<string, CommandRule>();
+
+function remember<V>(cache: Map<string, V>, name: string, value: V): void {
+  if (cache.size < cachedNamesLimit) cache.set(name, value);
+}
+
+/**
  * The verdict for one command with its arguments; `unsafe` for a command the table does not know.
  *
  * @param name the command name in any case (`get`, `GET`)
@@ -316,8 +335,11 @@ const rows: Readonly<Record<string, CommandRule | undefined>> = commandTable;
  * commandSafety('incr', ['counter']); // 'unsafe'
  */
 export function commandSafety(name: string, args: readonly unknown[] = []): CommandSafety {
-  const rule = rows[name.toUpperCase()];
-  if (rule === undefined) return 'unsafe';
+  let rule = ruleByName.get(name);
+  if (rule === undefined) {
+    rule = rows[name.toUpperCase()] ?? 'unsafe';
+    remember(ruleByName, name, rule);
+  }
   return typeof rule === 'function' ? rule(args) : rule;
 }
 
@@ -346,9 +368,32 @@ export const blockingCommands: ReadonlySet<string> = new Set([
   'WAITAOF',
 ]);
 
+/** Whether a command name blocks: never, always, or only with a `BLOCK` argument (XREAD). */
+type Blocking = 'never' | 'always' | 'with-block';
+
+/** The name-level part of `isBlockingCommand`, by the name as given (see `ruleByName`). */
+const blockingByName = new Map<string, Blocking>();
+
 /** True for a command that blocks on the server (XREAD and XREADGROUP only with BLOCK). */
 export function isBlockingCommand(name: string, args: readonly unknown[] = []): boolean {
-  const upper = name.toUpperCase();
-  if (!blockingCommands.has(upper)) return false;
-  return upper === 'XREAD' || upper === 'XREADGROUP' ? hasWord(args, 0, 'BLOCK') : true;
+  let blocking = blockingByName.get(name);
+  if (blocking === undefined) {
+    const upper = name.toUpperCase();
+    blocking = !blockingCommands.has(upper)
+      ? 'never'
+      : upper === 'XREAD' || upper === 'XREADGROUP'
+        ? 'with-block'
+        : 'always';
+    remember(blockingByName, name, blocking);
+  }
+  switch (blocking) {
+    case 'never':
+      return false;
+    case 'always':
+      return true;
+    case 'with-block':
+      return hasWord(args, 0, 'BLOCK');
+    default:
+      return assertNever(blocking);
+  }
 }

@@ -44,18 +44,24 @@ export class Checkouts {
    * @throws {AbortedError} the caller's signal fired
    * @throws the fatal connect error itself (e.g. access denied), after one attempt
    */
-  async checkout(signal?: AbortSignal): Promise<Lease> {
-    const { clock, checkoutTimeoutMs } = this.#host.config;
-    const startedAt = clock.now();
+  checkout(signal?: AbortSignal): Promise<Lease> {
+    const startedAt = this.#host.config.clock.now();
     const closed = this.#host.closedError();
-    if (closed !== undefined) throw closed;
-    if (signal === undefined) {
-      const lease = await this.#fastCheckout();
+    if (closed !== undefined) return Promise.reject(closed);
+    if (signal !== undefined) return this.#slowCheckout(signal, startedAt);
+    // One promise layer on the hot path: the fast attempt, then the slow path only when needed.
+    return this.#fastCheckout().then((lease) => {
       if (lease !== undefined) return this.#checkedOut(lease, startedAt);
       // close() may have run meanwhile; from here on it reaches this checkout's deadline.
       const closedMeanwhile = this.#host.closedError();
       if (closedMeanwhile !== undefined) throw closedMeanwhile;
-    }
+      return this.#slowCheckout(undefined, startedAt);
+    });
+  }
+
+  /** The checkout under a deadline (see the class comment). */
+  async #slowCheckout(signal: AbortSignal | undefined, startedAt: number): Promise<Lease> {
+    const { clock, checkoutTimeoutMs } = this.#host.config;
     const full = this.#failures.refuseWhenFull(startedAt);
     if (full !== undefined) {
       this.#host.counters.checkoutFailures += 1;

@@ -113,21 +113,21 @@ export class DatabasePool {
    * @throws {PoolCheckoutError} no connection could be checked out
    * @throws the driver's error itself when it is fatal (syntax, duplicate key, access denied)
    */
-  async query<T extends QueryResult = QueryResult>(
+  query<T extends QueryResult = QueryResult>(
     sql: string,
     values?: QueryValues,
     options?: StatementOptions,
   ): Promise<[T, FieldPacket[]]> {
-    return (await runStatement(this.#core, 'query', sql, values, options)) as [T, FieldPacket[]];
+    return runStatement(this.#core, 'query', sql, values, options) as Promise<[T, FieldPacket[]]>;
   }
 
   /** Like `query`, as a prepared statement (`connection.execute`). Same errors. */
-  async execute<T extends QueryResult = QueryResult>(
+  execute<T extends QueryResult = QueryResult>(
     sql: string,
     values?: QueryValues,
     options?: StatementOptions,
   ): Promise<[T, FieldPacket[]]> {
-    return (await runStatement(this.#core, 'execute', sql, values, options)) as [T, FieldPacket[]];
+    return runStatement(this.#core, 'execute', sql, values, options) as Promise<[T, FieldPacket[]]>;
   }
 
   /**

@@ -8,12 +8,15 @@ import type { DriverConnection, QueryValues } from './driver.js';
 import type { PoolGeneration } from './PoolGeneration.js';
 import { QueryTimeoutError } from './QueryTimeoutError.js';
 import { classifyStatement } from './classifyStatement.js';
+import type { StatementWatchdog } from './StatementWatchdog.js';
 
 /** What a lease reports back to its pool. */
 export interface LeaseOwner {
   readonly clock: Clock;
   readonly classifier: ErrorClassifier;
   readonly queryTimeoutMs: number;
+  /** Enforces statement timeouts (one timer for the pool). */
+  readonly watchdog: StatementWatchdog;
   /** The lease ended after holding its connection `usedMs`. */
   returned(lease: Lease, usedMs: number): void;
   /** A statement timed out and its connection was destroyed. */
@@ -24,7 +27,7 @@ export type StatementKind = 'query' | 'execute';
 
 /**
  * One checkout: a connection, the permit it holds and the generation it came from. Every
- * statement is bounded by `queryTimeoutMs`; a connection that timed out, died or failed in a
+ * statement is bounded by `queryTimeoutMs` (enforced by the pool's watchdog, within 1.25x); a connection that timed out, died or failed in a
  * way that leaves it unusable is destroyed when the lease ends instead of going back to the pool.
  */
 export class Lease {
@@ -79,28 +82,27 @@ export class Lease {
       kind === 'ping'
         ? connection.ping().then((): [unknown, unknown] => [undefined, undefined])
         : connection[kind](sql, values);
-    const clock = this.#owner.clock;
     return new Promise((resolve, reject: (reason: Error) => void) => {
       let settled = false;
-      const timer = clock.setTimeout(() => {
+      const unwatch = this.#owner.watchdog.watch(timeoutMs, () => {
         if (settled) return;
         settled = true;
         this.#broken = true;
         this.generation.destroy(connection);
         this.#owner.timedOut();
         reject(new QueryTimeoutError(classifyStatement(sql).operation, timeoutMs));
-      }, timeoutMs);
+      });
       sent.then(
         (result) => {
           if (settled) return;
           settled = true;
-          clock.clearTimeout(timer);
+          unwatch();
           resolve(result);
         },
         (error: unknown) => {
           if (settled) return;
           settled = true;
-          clock.clearTimeout(timer);
+          unwatch();
           reject(this.#onError(error) as Error);
         },
       );

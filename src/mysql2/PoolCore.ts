@@ -17,6 +17,7 @@ import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
 import { openGeneration } from './openGeneration.js';
 import { PoolGeneration } from './PoolGeneration.js';
 import { type CheckoutHost, Checkouts } from './Checkouts.js';
+import { StatementWatchdog } from './StatementWatchdog.js';
 
 /**
  * The machinery behind a DatabasePool: the ConnectionManager whose connection is the current
@@ -29,6 +30,7 @@ export class PoolCore implements CheckoutHost {
   readonly permits: CheckoutPermits;
   readonly leases = new Set<Lease>();
   readonly generations = new Set<PoolGeneration>();
+  readonly watchdog: StatementWatchdog;
   readonly #driver: MysqlDriver;
   readonly #poolMetrics: PoolMetrics | undefined;
   readonly #drained = new Set<() => void>();
@@ -43,6 +45,11 @@ export class PoolCore implements CheckoutHost {
     this.config = config;
     this.#driver = driver;
     this.permits = new CheckoutPermits(config.connectionLimit, config.clock);
+    // Statements (and validation pings, bounded by the smaller of the two) end within 1.25x.
+    this.watchdog = new StatementWatchdog(
+      config.clock,
+      Math.min(config.queryTimeoutMs, config.checkoutTimeoutMs) / 4,
+    );
     const { name: _name, ...target } = config.target;
     this.manager = new ConnectionManager<PoolGeneration>({
       name: config.name,

@@ -1,3 +1,5 @@
+import { markUnsent } from '../classify/unsent.js';
+import { AbortedError } from '../errors/AbortedError.js';
 import type { Clock } from '../internal/Clock.js';
 import type { DriverConnection, DriverPool, DriverPoolHooks, MysqlDriver } from './driver.js';
 
@@ -19,6 +21,12 @@ export const retiredGeneration: unique symbol = Symbol('retired generation');
 let nextId = 1;
 // A retired pool has only dead connections left; its end should be quick.
 const retiredGraceMs = 1000;
+/**
+ * New connections opened at once. After an outage hundreds of checkouts are released together:
+ * the first is served by the connection the reconnect verified, the pool grows two handshakes at
+ * a time instead of competing with that first query.
+ */
+const maxConcurrentOpens = 2;
 
 /**
  * One mysql2 pool: the connection the ConnectionManager owns for a DatabasePool (its `C`). When
@@ -28,7 +36,8 @@ const retiredGraceMs = 1000;
  *
  * While it has no open connection (new, or every connection died with the server), it opens
  * connections one at a time: the first refusal retires it, so a crowd of callers sends one
- * connection attempt to a dead server, not one each.
+ * connection attempt to a dead server, not one each. Otherwise it opens at most two at a time.
+ * Retiring or ending it aborts the handshakes under way: their sockets close at once.
  */
 export class PoolGeneration {
   readonly id = nextId++;
@@ -50,6 +59,10 @@ export class PoolGeneration {
   });
   #openError: unknown;
   #claimed = 0;
+  /** getConnection() calls under way, and how many of them open a new connection. */
+  #gets = 0;
+  #opens = 0;
+  #slotWaiters: (() => void)[] = [];
 
   constructor(
     driver: MysqlDriver,
@@ -116,7 +129,14 @@ export class PoolGeneration {
     // The one attempt made while nothing was open failed: the server is unreachable, and the
     // callers that queued behind it share its error instead of trying again themselves.
     if (this.#open.size === 0 && this.#openError !== undefined) throw this.#openError as Error;
+    const opens = this.#free() <= 0;
+    if (opens && this.#opens >= maxConcurrentOpens) {
+      await new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
+      return this.acquire();
+    }
     const started = this.#clock.now();
+    this.#gets += 1;
+    if (opens) this.#opens += 1;
     const pending = this.#pool.getConnection();
     if (this.#open.size === 0) {
       this.#opening = pending;
@@ -130,7 +150,16 @@ export class PoolGeneration {
         },
       );
     }
-    const connection = await pending;
+    let connection: DriverConnection;
+    try {
+      connection = await pending;
+    } catch (error) {
+      // abortOpening(): the pool was retired while the connection was opening.
+      if (this.#retired) return retiredGeneration;
+      throw error;
+    } finally {
+      this.#getDone(opens);
+    }
     if (!this.#handedOut.has(connection)) {
       this.#handedOut.add(connection);
       this.#events.connectionOpened(this.#clock.now() - started);
@@ -160,6 +189,7 @@ export class PoolGeneration {
     }
     this.#idleSince.set(connection, this.#clock.now());
     connection.release();
+    this.#wakeSlotWaiters();
   }
 
   /** Destroys a lent connection (dead, timed out, or in an unknown state). */
@@ -176,6 +206,7 @@ export class PoolGeneration {
   retire(): void {
     if (this.#retired) return;
     this.#retired = true;
+    this.#abortOpening();
     for (const connection of [...this.#open]) {
       if (!this.#lent.has(connection)) this.#discard(connection);
     }
@@ -188,8 +219,39 @@ export class PoolGeneration {
    */
   end(graceMs: number): Promise<void> {
     this.#retired = true;
+    this.#abortOpening();
     this.#ended ??= this.#endWithin(graceMs);
     return this.#ended;
+  }
+
+  /** Connections in the driver's free list not yet promised to a getConnection() under way. */
+  #free(): number {
+    return this.#open.size - this.#lent.size - (this.#gets - this.#opens);
+  }
+
+  #getDone(opened: boolean): void {
+    this.#gets -= 1;
+    if (opened) this.#opens -= 1;
+    this.#wakeSlotWaiters();
+  }
+
+  /** Every waiter looks again (in FIFO order); those that still find no slot queue again. */
+  #wakeSlotWaiters(): void {
+    if (this.#slotWaiters.length === 0) return;
+    const waiters = this.#slotWaiters;
+    this.#slotWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #abortOpening(): void {
+    this.#pool.abortOpening(
+      markUnsent(
+        new AbortedError(
+          'The connection attempt was abandoned: the pool was replaced or closed. It was not used.',
+        ),
+      ),
+    );
+    this.#wakeSlotWaiters();
   }
 
   #isRetired(): boolean {

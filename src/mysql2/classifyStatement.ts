@@ -19,6 +19,10 @@ const writeMarkers =
 const leadingNoise = /^(?:\s+|\(|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)+/;
 const word = /^[A-Za-z_][A-Za-z0-9_$.]*|^`[^`]*`/;
 const maxOperationWords = 3;
+const cacheSize = 500;
+// Statements with inlined values are long and unique: not worth remembering.
+const maxCachedLength = 2048;
+const cache = new Map<string, StatementInfo>();
 
 /**
  * Classifies a statement by its text: SELECT, SHOW, DESCRIBE / DESC, EXPLAIN and WITH ... SELECT
@@ -33,11 +37,23 @@ const maxOperationWords = 3;
  * classifyStatement('INSERT INTO orders VALUES (?)'); // { kind: 'write', operation: 'INSERT INTO orders' }
  */
 export function classifyStatement(sql: string): StatementInfo {
+  if (sql.length > maxCachedLength) return classifyText(sql);
+  let info = cache.get(sql);
+  if (info === undefined) {
+    info = classifyText(sql);
+    // Applications send a small set of statement texts: remember the latest few hundred.
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, info);
+  }
+  return info;
+}
+
+function classifyText(sql: string): StatementInfo {
   const text = sql.replace(leadingNoise, '');
   const operation = operationName(text);
   const verb = /^[A-Za-z]+/.exec(text)?.[0].toUpperCase() ?? '';
   const read = readVerbs.has(verb) && !writeMarkers.test(text);
-  return { kind: read ? 'read' : 'write', operation };
+  return Object.freeze({ kind: read ? 'read' : 'write', operation });
 }
 
 /** Up to three leading words, stopping at the first literal, placeholder or punctuation. */

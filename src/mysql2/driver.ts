@@ -31,6 +31,12 @@ export interface DriverPoolHooks {
 export interface DriverPool {
   /** Reuses a free connection or opens a new one (the driver's connect timeout applies). */
   getConnection(): Promise<DriverConnection>;
+  /**
+   * Destroys the connections still in their handshake (their sockets close at once) and rejects
+   * the `getConnection()` calls waiting on them; a connection such a call receives later is
+   * destroyed. Open connections are left alone.
+   */
+  abortOpening(reason: Error): void;
   /** Ends every connection gracefully (COM_QUIT); resolves when all are closed. */
   end(): Promise<void>;
 }

@@ -20,6 +20,11 @@ interface WithStream {
   readonly stream?: { destroy?: () => void };
 }
 
+/** mysql2's list of every pooled connection, those still in their handshake included. */
+interface WithAllConnections {
+  readonly _allConnections?: { readonly length: number; get(index: number): PoolConnection };
+}
+
 /** One mysql2 pooled connection behind the DriverConnection interface. */
 class Mysql2Connection implements DriverConnection {
   #dead = false;
@@ -116,14 +121,46 @@ export const mysql2Driver: MysqlDriver = {
     pool.on('connection', (core: PoolConnection) => {
       wrap(core);
     });
+    const waiting = new Set<(reason: Error) => void>();
     return {
       getConnection: () =>
         new Promise<DriverConnection>((resolve, reject) => {
+          let settled = false;
+          const abort = (reason: Error): void => {
+            settled = true;
+            waiting.delete(abort);
+            reject(reason);
+          };
+          waiting.add(abort);
           pool.getConnection((error, core) => {
+            if (settled) {
+              // The caller gave up on it (abortOpening): nobody will release it.
+              if (!error) wrap(core).destroy();
+              return;
+            }
+            settled = true;
+            waiting.delete(abort);
             if (error) reject(error);
             else resolve(wrap(core));
           });
         }),
+      abortOpening: (reason) => {
+        const all = (pool as unknown as WithAllConnections)._allConnections;
+        const opening: PoolConnection[] = [];
+        for (let index = 0; index < (all?.length ?? 0); index += 1) {
+          const core = all?.get(index);
+          if (core !== undefined && !wrappers.has(core)) opening.push(core);
+        }
+        for (const core of opening) {
+          // Its handshake callback reports the failure; an 'error' event must not crash.
+          core.on('error', () => undefined);
+          // destroy() takes it out of mysql2's pool and clears its connect timer; the socket is
+          // torn down here, as a blackholed handshake would never see the FIN answered.
+          core.destroy();
+          (core as unknown as WithStream).stream?.destroy?.();
+        }
+        for (const abort of [...waiting]) abort(reason);
+      },
       end: () =>
         new Promise<void>((resolve, reject) => {
           pool.end((error) => {

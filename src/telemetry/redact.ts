@@ -20,8 +20,12 @@ const jwt = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 // password=x, "password":"x", password: 'x', DB_PASSWORD=x, apiKey=x, ?token=x&, PASSWORD = 'x'.
 // MySQL's "(using password: YES)" is kept: it says whether one was sent, not what it was.
 const secretKey = String.raw`[\w.-]*?(?:password|passwd|pwd|passphrase|pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth(?:orization)?)[\w-]*`;
+// The key is a whole identifier (it starts where one starts), and one that names an error is no
+// key: `ER_ACCESS_DENIED_NO_PASSWORD_ERROR: Access denied`, `ER_MUST_CHANGE_PASSWORD: You must`
+// (MySQL and Node codes start ER_/ERR_), `AuthenticationError: ...`, `password_error: too short`.
+const errorName = String.raw`(?:ERR?_|[\w.-]*?err(?:or)?["']?\s*[:=])`;
 const keyValueSecret = new RegExp(
-  String.raw`(\b${secretKey})(["']?\s*[:=]\s*)(?!(?:YES|NO)\)|(?:Bearer|Basic|Token)\s)("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^\s"',;&}\])]+)`,
+  String.raw`(?<![\w.-])(?!${errorName})(${secretKey})(["']?\s*[:=]\s*)(?!(?:YES|NO)\)|(?:Bearer|Basic|Token)\s)("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^\s"',;&}\])]+)`,
   'gi',
 );
 
