@@ -113,6 +113,26 @@ describe('ConnectionManager', () => {
       expect(metricPoints(await capture.collect(), 'holdfast.budget.tokens')).to.deep.equal([]);
     });
 
+    it('adds budget.exhausted to the execute span whose retry it refuses', async () => {
+      const manager = make(new FakeConnector(['ok']), {
+        budget: { tryRetry: () => false, recordSuccess: () => undefined },
+      });
+      await manager.ready();
+      const call = settled(
+        manager.execute(() => Promise.reject(connectionRefused()), {
+          description: 'fetch users',
+          idempotent: true,
+        }),
+      );
+      await clock.tickAsync(0);
+      expect(call.state).to.equal('rejected');
+      const span = capture.spans().find((s) => s.name === 'execute fetch users');
+      const events = span?.events.filter((e) => e.name === 'budget.exhausted') ?? [];
+      expect(events.map((e) => e.attributes)).to.deep.equal([
+        { 'holdfast.error.kind': 'transient', 'holdfast.attempt.count': 1 },
+      ]);
+    });
+
     it('is replaced by a budget given as an option', async () => {
       const connector = new FakeConnector([connectionRefused()]);
       let asked = 0;

@@ -31,8 +31,7 @@ import { watchResilience } from './watchResilience.js';
  * (maxTokens 10, tokenRatio 0.1, minRetriesPerSecond 10; docs/concepts/circuit-breaker-and-budget.md),
  * reading time from the manager's clock, or its scheduler when only that is given.
  */
-const defaultBudget = (name: string, clock: Clock): RetryBudget =>
-  new RetryBudget({ name, clock });
+const defaultBudget = (name: string, clock: Clock): RetryBudget => new RetryBudget({ name, clock });
 
 const closed = Object.freeze({ status: 'closed' }) satisfies ConnectionState<never>;
 

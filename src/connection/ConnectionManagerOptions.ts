@@ -23,7 +23,11 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
   readonly retryDefaults?: RetryPolicy;
   readonly classifier?: ErrorClassifier;
   readonly circuitBreaker?: CircuitBreakerHook;
-  /** A retry budget; `false` switches the default budget off. */
+  /**
+   * Asked before every retry (reconnect loop and `execute`); `false` switches the budget off.
+   * @default a `new RetryBudget()` of the manager's own (maxTokens 10, tokenRatio 0.1,
+   *   minRetriesPerSecond 10) on the manager's clock
+   */
   readonly budget?: RetryBudgetHook | false;
   /** Attributes for spans (`db.system.name`, `server.address`, ...). */
   readonly target?: Omit<TargetDescription, 'name'>;

@@ -50,7 +50,8 @@ export function watchResilience(
         previous = status;
         instrumentation.circuitChanged?.(status, before);
         // The state replayed on subscribing is not a change.
-        if (before !== undefined) telemetry.event(circuitEvents[status], { [holdfastAttributes.circuitState]: status });
+        if (before !== undefined)
+          telemetry.event(circuitEvents[status], { [holdfastAttributes.circuitState]: status });
       },
       error: () => undefined,
     });

@@ -74,7 +74,12 @@ export class Checkouts {
     try {
       for (;;) {
         stage = 'server';
-        const generation = await this.#currentGeneration(deadline, startedAt);
+        // Connected (the usual case under load): no wait, no promise.
+        const state = this.#host.manager.state;
+        const generation =
+          state.status === 'connected' && !state.connection.retired
+            ? state.connection
+            : await this.#currentGeneration(deadline, startedAt);
         stage = 'permit';
         const permit = await this.#host.permits.acquire(deadline);
         stage = 'connect';

@@ -155,7 +155,7 @@ export class PoolGeneration {
       connection = await pending;
     } catch (error) {
       // abortOpening(): the pool was retired while the connection was opening.
-      if (this.#retired) return retiredGeneration;
+      if (this.#isRetired()) return retiredGeneration;
       throw error;
     } finally {
       this.#getDone(opens);

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../internal/Clock.js';
+import type { Clock } from '../internal/Clock.js';
 
 /** One watched statement: `expire()` runs once if it is still watched at its deadline. */
 interface Watched {
@@ -16,7 +16,7 @@ export class StatementWatchdog {
   readonly #clock: Clock;
   readonly #tickMs: number;
   readonly #watched = new Set<Watched>();
-  #timer: TimerHandle | undefined;
+  #ticking = false;
 
   /** `tickMs`: how often deadlines are checked, ms (at least 1). */
   constructor(clock: Clock, tickMs: number) {
@@ -28,20 +28,26 @@ export class StatementWatchdog {
   watch(timeoutMs: number, expire: () => void): () => void {
     const entry: Watched = { deadline: this.#clock.now() + timeoutMs, expire };
     this.#watched.add(entry);
-    this.#timer ??= this.#clock.setTimeout(this.#tick, Math.min(this.#tickMs, timeoutMs));
+    if (!this.#ticking) {
+      this.#ticking = true;
+      this.#clock.setTimeout(this.#tick, Math.min(this.#tickMs, timeoutMs));
+    }
     return () => {
       this.#watched.delete(entry);
     };
   }
 
   readonly #tick = (): void => {
-    this.#timer = undefined;
+    this.#ticking = false;
     const now = this.#clock.now();
     for (const entry of [...this.#watched]) {
       if (entry.deadline > now) continue;
       this.#watched.delete(entry);
       entry.expire();
     }
-    if (this.#watched.size > 0) this.#timer = this.#clock.setTimeout(this.#tick, this.#tickMs);
+    if (this.#watched.size > 0) {
+      this.#ticking = true;
+      this.#clock.setTimeout(this.#tick, this.#tickMs);
+    }
   };
 }
