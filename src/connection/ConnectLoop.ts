@@ -1,36 +1,25 @@
 import {
   type MonoTypeOperatorFunction,
   type Observable,
-  type SchedulerLike,
   type Subscription,
   defer,
   tap,
   throwError,
 } from 'rxjs';
 import { type Classification, fatal } from '../classify/Classification.js';
-import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import type { Random } from '../internal/Random.js';
-import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
-import type { RetryPolicy } from '../retry/RetryOptions.js';
+import type { CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
 import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
-import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
 import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
 import type { StatePublisher } from './StatePublisher.js';
+import type { RetryContext } from './RetryContext.js';
 import { toError } from './toError.js';
 
 /** What a `ConnectLoop` needs from its `ConnectionManager`. */
-export interface ConnectLoopParams<C> {
-  readonly name: string;
-  readonly policy: RetryPolicy;
-  readonly classifier: ErrorClassifier;
-  readonly breaker: CircuitBreakerHook | undefined;
-  readonly budget: RetryBudgetHook | undefined;
-  readonly instrumentation: Instrumentation;
-  readonly scheduler: SchedulerLike;
-  readonly random: Random;
+export interface ConnectLoopParams<C> extends RetryContext {
   readonly connectTimeoutMs: number;
   readonly connect: (signal: AbortSignal) => Promise<C>;
   readonly verify: ((connection: C, signal: AbortSignal) => Promise<unknown>) | undefined;

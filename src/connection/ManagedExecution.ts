@@ -1,31 +1,20 @@
-import type { SchedulerLike } from 'rxjs';
 import { backoffDelay } from '../backoff/exponentialBackoff.js';
 import type { Classification } from '../classify/Classification.js';
-import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { isUnsent } from '../classify/unsent.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
 import { waitsAreInstant } from '../internal/instantMode.js';
-import type { Random } from '../internal/Random.js';
 import { abortReason } from '../internal/sleep.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
-import type { RetryPolicy } from '../retry/RetryOptions.js';
-import type { Instrumentation, OperationTelemetry } from '../telemetry/Instrumentation.js';
+import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
 import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { describeError } from '../telemetry/redact.js';
 import type { ManagerExecuteOptions } from './ConnectionManagerOptions.js';
+import type { RetryContext } from './RetryContext.js';
 
 /** What `ManagedExecution` needs from its `ConnectionManager`. */
-export interface ExecutionHost<C> {
-  readonly name: string;
-  readonly policy: RetryPolicy;
-  readonly classifier: ErrorClassifier;
-  readonly breaker: CircuitBreakerHook | undefined;
-  readonly budget: RetryBudgetHook | undefined;
-  readonly instrumentation: Instrumentation;
-  readonly scheduler: SchedulerLike;
-  readonly random: Random;
+export interface ExecutionHost<C> extends RetryContext {
   ready(signal: AbortSignal | undefined): Promise<C>;
   connectionLost(connection: C, error: unknown): void;
   /** Set once the manager is closed. */
