@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { VirtualTimeScheduler } from 'rxjs';
-import sinon from 'sinon';
+import type sinon from 'sinon';
 import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
 import type { ConnectionEvent } from '../../src/connection/ConnectionEvent.js';
 import type { ConnectionManagerOptions } from '../../src/connection/ConnectionManagerOptions.js';
@@ -8,10 +8,9 @@ import { CircuitOpenError } from '../../src/errors/CircuitOpenError.js';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import { RetriesExhaustedError } from '../../src/errors/RetriesExhaustedError.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../../src/retry/hooks.js';
-import { silentLogger } from '../../src/telemetry/Logger.js';
 import { accessDenied, connectionRefused } from '../helpers/fakeErrors.js';
-import { seqRandom } from '../helpers/seqRandom.js';
 import { settled } from '../helpers/settled.js';
+import { useFakeManagers } from './fakeManagers.js';
 import { type FakeConnection, FakeConnector, type Outcome, recordStates } from './fakes.js';
 
 type Options = Partial<ConnectionManagerOptions<FakeConnection>>;
@@ -21,33 +20,15 @@ function codeOf(error: unknown): string | undefined {
 }
 
 describe('ConnectionManager', () => {
+  const fixture = useFakeManagers();
   let clock: sinon.SinonFakeTimers;
-  let managers: ConnectionManager<FakeConnection>[];
-
   beforeEach(() => {
-    clock = sinon.useFakeTimers();
-    managers = [];
-  });
-
-  afterEach(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    clock.restore();
+    clock = fixture.clock;
   });
 
   /** MySQL defaults with jitter factor 1.0: retries wait exactly 1000, 2000, 4000 ms. */
-  function make(connector: FakeConnector, options: Options = {}) {
-    const manager = new ConnectionManager<FakeConnection>({
-      name: 'mysql-main',
-      connect: connector.connect,
-      disconnect: connector.disconnect,
-      random: seqRandom([0.5]),
-      budget: false,
-      logger: silentLogger,
-      ...options,
-    });
-    managers.push(manager);
-    return manager;
-  }
+  const make = (connector: FakeConnector, options: Options = {}) =>
+    fixture.make(connector, options);
 
   function failing(times: number, then: Outcome = 'ok'): Outcome[] {
     return [...Array.from({ length: times }, () => connectionRefused()), then];

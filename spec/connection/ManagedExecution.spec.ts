@@ -1,19 +1,16 @@
 // ConnectionManager.execute(): the hot path and the recovery loop (src/connection/ManagedExecution.ts).
 import { expect } from 'chai';
-import sinon from 'sinon';
+import type sinon from 'sinon';
 import { markUnsent } from '../../src/classify/unsent.js';
-import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
-import type { ConnectionManagerOptions } from '../../src/connection/ConnectionManagerOptions.js';
 import { CircuitOpenError } from '../../src/errors/CircuitOpenError.js';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import { OutcomeUnknownError } from '../../src/errors/OutcomeUnknownError.js';
 import { RetriesExhaustedError } from '../../src/errors/RetriesExhaustedError.js';
 import type { AttemptContext } from '../../src/retry/AttemptContext.js';
 import type { CircuitTicket } from '../../src/retry/hooks.js';
-import { silentLogger } from '../../src/telemetry/Logger.js';
 import { accessDenied, codeError, replyError } from '../helpers/fakeErrors.js';
-import { seqRandom } from '../helpers/seqRandom.js';
 import { settled } from '../helpers/settled.js';
+import { type FakeManagerOptions, useFakeManagers } from './fakeManagers.js';
 import { type FakeConnection, FakeConnector, type Outcome } from './fakes.js';
 
 const reset = (): Error => codeError('ECONNRESET', undefined, 'read ECONNRESET');
@@ -21,35 +18,15 @@ const codeOf = (error: unknown): string | undefined =>
   isHoldfastError(error) ? error.code : undefined;
 
 describe('ManagedExecution (ConnectionManager.execute)', () => {
+  const fixture = useFakeManagers();
   let clock: sinon.SinonFakeTimers;
-  let managers: ConnectionManager<FakeConnection>[];
-
   beforeEach(() => {
-    clock = sinon.useFakeTimers();
-    managers = [];
+    clock = fixture.clock;
   });
 
-  afterEach(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    clock.restore();
-  });
-
-  function make(
-    script: Outcome[] = ['ok'],
-    options: Partial<ConnectionManagerOptions<FakeConnection>> = {},
-  ) {
+  function make(script: Outcome[] = ['ok'], options: FakeManagerOptions = {}) {
     const connector = new FakeConnector(script);
-    const manager = new ConnectionManager<FakeConnection>({
-      name: 'mysql-main',
-      connect: connector.connect,
-      disconnect: connector.disconnect,
-      random: seqRandom([0.5]),
-      budget: false,
-      logger: silentLogger,
-      ...options,
-    });
-    managers.push(manager);
-    return { manager, connector };
+    return { manager: fixture.make(connector, options), connector };
   }
 
   /** An operation that fails with `errors` in turn, then returns the connection's id. */
