@@ -2,18 +2,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const driverBoundary = (allowed) => ({
+const driverBoundary = (...allowed) => ({
   'no-restricted-imports': [
     'error',
     {
       patterns: [
-        ...(allowed === 'mysql2'
+        ...(allowed.includes('mysql2')
           ? []
           : [{ group: ['mysql2', 'mysql2/*'], message: 'Only src/mysql2 imports mysql2.' }]),
-        ...(allowed === 'ioredis'
+        ...(allowed.includes('ioredis')
           ? []
           : [{ group: ['ioredis', 'ioredis/*'], message: 'Only src/ioredis imports ioredis.' }]),
-        ...(allowed === 'otel'
+        ...(allowed.includes('otel')
           ? []
           : [
               {
@@ -21,7 +21,7 @@ const driverBoundary = (allowed) => ({
                 message: 'Only src/telemetry imports @opentelemetry/*.',
               },
             ]),
-        ...(allowed === 'cli'
+        ...(allowed.includes('cli')
           ? []
           : [{ group: ['**/cli/*'], message: 'Nothing in the library imports the CLI.' }]),
       ],
@@ -30,7 +30,17 @@ const driverBoundary = (allowed) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tmp/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -52,11 +62,15 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/**/*.ts'], rules: driverBoundary(null) },
+  { files: ['src/**/*.ts'], rules: driverBoundary() },
   { files: ['src/mysql2/**/*.ts'], rules: driverBoundary('mysql2') },
   { files: ['src/ioredis/**/*.ts'], rules: driverBoundary('ioredis') },
   { files: ['src/telemetry/**/*.ts'], rules: driverBoundary('otel') },
   { files: ['src/cli/**/*.ts'], rules: driverBoundary('cli') },
+  // The CLI is an application, not library code: like the demo it owns an OpenTelemetry SDK
+  // (DESIGN.md), loaded with import() only when OTEL_EXPORTER_OTLP_ENDPOINT is set. This one
+  // file holds it; the rest of src/cli stays on the library's side of the boundary.
+  { files: ['src/cli/cliTelemetry.ts'], rules: driverBoundary('cli', 'otel') },
   {
     files: ['spec/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     rules: {

@@ -28,5 +28,9 @@ Retry policy (seconds, as the reference design documents them):
   REDIS_RETRY_MAX_ATTEMPTS, REDIS_RETRY_BASE_DELAY, REDIS_RETRY_MAX_DELAY   (Redis: 3, 0.5, 10.0)
   When a round of retries is used up, wait starts a new round until the timeout.
 
+OpenTelemetry:
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 exports the connect spans and metrics
+  over OTLP/HTTP (needs @opentelemetry/sdk-node and the two OTLP proto exporters installed).
+
 Exit status: 0 ready, 1 not ready (reason printed per target), 2 usage error.
 `;

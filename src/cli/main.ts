@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `holdfast` command: `holdfast wait <url>...` and `holdfast watch <url>...`.
 import { systemClock } from '../internal/Clock.js';
+import { startCliTelemetry } from './cliTelemetry.js';
 import { createCliTarget } from './createCliTarget.js';
 import { runCli } from './runCli.js';
 
@@ -30,6 +31,9 @@ const code = await runCli(
     onInterrupt,
   },
   createCliTarget,
+  // OTLP export of spans and metrics when OTEL_EXPORTER_OTLP_ENDPOINT is set, flushed (at most
+  // 2 s) before runCli resolves.
+  startCliTelemetry,
 );
 process.exitCode = code;
 // Every connection was closed; should a driver still hold a handle, do not hang the entrypoint.

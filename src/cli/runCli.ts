@@ -4,6 +4,7 @@ import { assertNever } from '../internal/assertNever.js';
 import { describeError, registerSecret } from '../telemetry/redact.js';
 import type { CliIo } from './CliIo.js';
 import type { CreateCliTarget } from './CliTarget.js';
+import { type CliTelemetry, type StartCliTelemetry, stopCliTelemetry } from './cliTelemetry.js';
 import { type ExitCode, exitCodes } from './exitCodes.js';
 import { helpText } from './helpText.js';
 import { parseCliArgs } from './parseCliArgs.js';
@@ -16,18 +17,24 @@ import { UsageError } from './UsageError.js';
  * resolves with the exit code. Never throws: usage errors and malformed `DB_RETRY_*` /
  * `REDIS_RETRY_*` variables are reported on stderr with status 2, anything unexpected with
  * status 1; no message contains a password.
+ *
+ * `wait` and `watch` start `startTelemetry` first (the main entry passes `startCliTelemetry`:
+ * OTLP export when an endpoint variable is set) and flush it, bounded, before resolving.
  */
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
   createTarget: CreateCliTarget,
+  startTelemetry: StartCliTelemetry = noTelemetry,
 ): Promise<ExitCode | typeof interruptedExitCode> {
   const forget: (() => void)[] = [];
+  let telemetry: CliTelemetry | undefined;
   try {
     const command = parseCliArgs(argv);
     // A driver error that echoes a password verbatim is redacted too.
     if (command.command === 'wait' || command.command === 'watch') {
       for (const target of command.targets) forget.push(registerSecret(target.password));
+      telemetry = await startTelemetry(io.env, io.stderr);
     }
     switch (command.command) {
       case 'help':
@@ -56,9 +63,13 @@ export async function runCli(
     io.stderr.write(`holdfast: unexpected error: ${describeError(error)}\n`);
     return exitCodes.notReady;
   } finally {
+    // The spans are recorded (and redacted) already; what is buffered goes out before the exit.
+    if (telemetry !== undefined) await stopCliTelemetry(telemetry, io);
     for (const undo of forget) undo();
   }
 }
+
+const noTelemetry: StartCliTelemetry = () => Promise.resolve(undefined);
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
