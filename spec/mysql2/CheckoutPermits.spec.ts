@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { systemClock } from '../../src/internal/Clock.js';
 import { CheckoutPermits } from '../../src/mysql2/CheckoutPermits.js';
+import { DeadlineTimer } from '../../src/mysql2/DeadlineTimer.js';
 import { Deadline } from '../../src/mysql2/Deadline.js';
 import { settled } from '../helpers/settled.js';
 
@@ -19,7 +20,7 @@ describe('CheckoutPermits', () => {
   describe('acquire', () => {
     it('grants up to size permits at once, then queues in FIFO order', async () => {
       const permits = new CheckoutPermits(1, systemClock);
-      const signal = new Deadline(60_000, systemClock);
+      const signal = new Deadline(60_000, new DeadlineTimer(systemClock));
       const first = await permits.acquire(signal);
       const second = settled(permits.acquire(signal));
       const third = settled(permits.acquire(signal));
@@ -36,7 +37,7 @@ describe('CheckoutPermits', () => {
     it('leaves the queue when it is cancelled, with the reason', async () => {
       const permits = new CheckoutPermits(1, systemClock);
       const held = permits.tryAcquire();
-      const deadline = new Deadline(60_000, systemClock);
+      const deadline = new Deadline(60_000, new DeadlineTimer(systemClock));
       const waiting = settled(permits.acquire(deadline));
       const reason = new Error('gave up');
       deadline.cancel(reason);
@@ -45,6 +46,56 @@ describe('CheckoutPermits', () => {
       expect(permits.waiting).to.equal(0);
       held?.release();
       expect(permits.held).to.equal(0);
+    });
+  });
+
+  describe('passOn', () => {
+    it('hands the permit and the item to the first waiter, in FIFO order, none counted twice', async () => {
+      const permits = new CheckoutPermits<string>(1, systemClock);
+      const deadline = new Deadline(60_000, new DeadlineTimer(systemClock));
+      const held = permits.tryAcquire();
+      const first = settled(permits.acquire(deadline));
+      const second = settled(permits.acquire(deadline));
+      await clock.tickAsync(100);
+      expect(held?.passOn('connection A')).to.equal(true);
+      await clock.tickAsync(0);
+      expect([first.state, second.state]).to.deep.equal(['resolved', 'pending']);
+      expect(first.value).to.include({ passedOn: 'connection A', grantedAt: 100 });
+      expect([permits.held, permits.waiting]).to.deep.equal([1, 1]);
+      // The old permit is spent: releasing it again frees nothing.
+      held?.release();
+      expect(permits.held).to.equal(1);
+      first.value?.release();
+      await clock.tickAsync(0);
+      expect(second.value?.passedOn).to.equal(undefined);
+      second.value?.release();
+      expect(permits.held).to.equal(0);
+      deadline.dispose();
+    });
+
+    it('says false and keeps the permit held when nobody waits', () => {
+      const permits = new CheckoutPermits<string>(1, systemClock);
+      const held = permits.tryAcquire();
+      expect(held?.passOn('connection A')).to.equal(false);
+      expect(permits.held).to.equal(1);
+      held?.release();
+      expect(permits.held).to.equal(0);
+    });
+
+    it('skips a waiter that was cancelled', async () => {
+      const permits = new CheckoutPermits<string>(1, systemClock);
+      const timer = new DeadlineTimer<Deadline>(systemClock);
+      const held = permits.tryAcquire();
+      const gone = new Deadline(60_000, timer);
+      const stays = new Deadline(60_000, timer);
+      const cancelled = settled(permits.acquire(gone));
+      const waiting = settled(permits.acquire(stays));
+      gone.cancel(new Error('aborted'));
+      expect(held?.passOn('connection A')).to.equal(true);
+      await clock.tickAsync(0);
+      expect(cancelled.state).to.equal('rejected');
+      expect(waiting.value?.passedOn).to.equal('connection A');
+      stays.dispose();
     });
   });
 

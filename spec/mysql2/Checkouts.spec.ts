@@ -3,9 +3,15 @@ import sinon from 'sinon';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
 import { PoolCheckoutError } from '../../src/mysql2/PoolCheckoutError.js';
+import type { PooledConnection } from '../../src/mysql2/PooledConnection.js';
 import { settled } from '../helpers/settled.js';
 import { seqRandom } from '../helpers/seqRandom.js';
-import { type FakeServer as FakeServerType, FakeServer, fakeDatabasePool } from './fakeDriver.js';
+import {
+  type FakeServer as FakeServerType,
+  FakeConnection,
+  FakeServer,
+  fakeDatabasePool,
+} from './fakeDriver.js';
 
 // Jitter factor 1.0 (random 0.5): retry n waits exactly baseDelayMs * 2^(n-1).
 const retry = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -199,6 +205,141 @@ describe('Checkouts', () => {
       await clock.tickAsync(0);
       expect(refused.error).to.include({ reason: 'pool-exhausted' });
       held.release();
+    });
+  });
+
+  describe('queued checkouts', () => {
+    /** The id of the fake connection a checked-out connection runs its statements on. */
+    const connectionOf = async (connection: PooledConnection | undefined): Promise<number> => {
+      let id = -1;
+      const previous = server.reply;
+      server.reply = (sql, on) => {
+        id = on.id;
+        return previous(sql, on);
+      };
+      await connection?.query('SELECT 1');
+      server.reply = previous;
+      return id;
+    };
+
+    it('hands a released connection straight to the first waiter, in FIFO order, bypassing the driver free list', async () => {
+      open({ pool_size: 1 });
+      const held = await pool.getConnection();
+      const heldId = await connectionOf(held);
+      const waiters = [1, 2, 3].map(() => settled(pool.getConnection()));
+      const driverRelease = sinon.spy(FakeConnection.prototype, 'release');
+      try {
+        held.release();
+        await clock.tickAsync(0);
+        expect(waiters.map((w) => w.state)).to.deep.equal(['resolved', 'pending', 'pending']);
+        expect(await connectionOf(waiters[0]?.value)).to.equal(heldId);
+        waiters[0]?.value?.release();
+        await clock.tickAsync(0);
+        expect(waiters.map((w) => w.state)).to.deep.equal(['resolved', 'resolved', 'pending']);
+        waiters[1]?.value?.release();
+        await clock.tickAsync(0);
+        expect(await connectionOf(waiters[2]?.value)).to.equal(heldId);
+        expect(driverRelease.called).to.equal(false);
+        waiters[2]?.value?.release();
+        expect(driverRelease.callCount).to.equal(1);
+      } finally {
+        driverRelease.restore();
+      }
+      expect(server.statements.filter((sql) => sql === 'PING')).to.have.length(1);
+      expect(pool.metrics()).to.include({ checkouts: 4, created: 1, used: 0, idle: 1 });
+    });
+
+    it('expires queued checkouts each at its own deadline, on one timer for all', async () => {
+      open({ pool_size: 1, checkoutTimeoutMs: 300 });
+      const held = await pool.getConnection();
+      const timers = clock.countTimers();
+      const first = settled(pool.getConnection());
+      await clock.tickAsync(100);
+      const second = settled(pool.getConnection());
+      await clock.tickAsync(100);
+      const third = settled(pool.getConnection());
+      expect(clock.countTimers() - timers).to.equal(1);
+      await clock.tickAsync(100);
+      expect(first.error).to.include({ reason: 'pool-exhausted', waitedMs: 300 });
+      await clock.tickAsync(99);
+      expect(second.state).to.equal('pending');
+      await clock.tickAsync(1);
+      expect(second.error).to.include({ reason: 'pool-exhausted', waitedMs: 300 });
+      expect(third.state).to.equal('pending');
+      await clock.tickAsync(100);
+      expect(third.error).to.include({ reason: 'pool-exhausted', waitedMs: 300 });
+      expect(pool.metrics()).to.include({ checkoutFailures: 3, pending: 0 });
+      expect(clock.countTimers()).to.equal(timers);
+      held.release();
+    });
+
+    it('skips a waiter whose AbortSignal fired', async () => {
+      open({ pool_size: 1 });
+      const held = await pool.getConnection();
+      const controller = new AbortController();
+      const aborted = settled(pool.getConnection({ signal: controller.signal }));
+      const next = settled(pool.getConnection());
+      controller.abort();
+      held.release();
+      await clock.tickAsync(0);
+      expect(isHoldfastError(aborted.error) && aborted.error.code).to.equal('ERR_HOLDFAST_ABORTED');
+      expect(next.state).to.equal('resolved');
+      next.value?.release();
+    });
+
+    it('still pings a connection handed to a waiter when idleValidationMs is 0', async () => {
+      open({ pool_size: 1, idleValidationMs: 0 });
+      const held = await pool.getConnection();
+      const waiting = settled(pool.getConnection());
+      held.release();
+      await clock.tickAsync(0);
+      expect(waiting.state).to.equal('resolved');
+      // The first checkout: the connect's PING and the checkout's; the waiter's own.
+      expect(server.statements).to.deep.equal(['PING', 'PING', 'PING']);
+      waiting.value?.release();
+    });
+
+    it('fails a waiter handed a connection with ClosedError when close() came first, and keeps the connection', async () => {
+      open({ pool_size: 1 });
+      const held = await pool.getConnection();
+      const waiting = settled(pool.getConnection());
+      held.release();
+      const closing = pool.close({ timeoutMs: 0 });
+      await clock.tickAsync(0);
+      expect(isHoldfastError(waiting.error) && waiting.error.code).to.equal('ERR_HOLDFAST_CLOSED');
+      expect(pool.metrics()).to.include({ used: 0, checkoutFailures: 1 });
+      await clock.runAllAsync();
+      await closing;
+    });
+
+    it('never hands on a connection of a pool retired meanwhile: it is destroyed, the waiter gets a new one', async () => {
+      open({ pool_size: 2, checkoutTimeoutMs: 60_000 });
+      const a = await pool.getConnection();
+      const b = await pool.getConnection();
+      const [connectionA, connectionB] = server.connections;
+      const first = settled(pool.getConnection());
+      const second = settled(pool.getConnection());
+      // b dies; first takes its permit, its connect is refused: the mysql2 pool is retired.
+      server.mode = 'refuse';
+      connectionB?.kill();
+      b.release();
+      await clock.tickAsync(0);
+      expect(pool.state.status).to.equal('retrying');
+      server.mode = 'up';
+      await clock.tickAsync(100);
+      expect(pool.state.status).to.equal('connected');
+      expect([first.state, second.state]).to.deep.equal(['resolved', 'pending']);
+      a.release();
+      await clock.tickAsync(0);
+      expect(connectionA?.alive).to.equal(false);
+      expect(second.state).to.equal('resolved');
+      // The manager's first attempt (refused) opened a pool too; the last one is current.
+      const current = server.pools.at(-1);
+      expect(server.pools).to.have.length(3);
+      expect(current?.connections).to.have.length(2);
+      expect(current?.connections.map((c) => c.id)).to.include(await connectionOf(second.value));
+      first.value?.release();
+      second.value?.release();
     });
   });
 });

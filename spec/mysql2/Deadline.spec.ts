@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { systemClock } from '../../src/internal/Clock.js';
+import { DeadlineTimer } from '../../src/mysql2/DeadlineTimer.js';
 import { Deadline, DeadlineExceeded, raceCancellation } from '../../src/mysql2/Deadline.js';
 import { settled } from '../helpers/settled.js';
 
@@ -16,7 +17,7 @@ describe('Deadline', () => {
   });
 
   it('fires its signal with DeadlineExceeded when the time is up', async () => {
-    const deadline = new Deadline(100, systemClock);
+    const deadline = new Deadline(100, new DeadlineTimer(systemClock));
     await clock.tickAsync(60);
     expect(deadline.remaining()).to.equal(40);
     expect(deadline.signal.aborted).to.equal(false);
@@ -27,7 +28,7 @@ describe('Deadline', () => {
 
   it("is cancelled earlier by the caller's AbortSignal (AbortedError, cause its reason), and is then not expired", () => {
     const parent = new AbortController();
-    const deadline = new Deadline(100, systemClock, parent.signal);
+    const deadline = new Deadline(100, new DeadlineTimer(systemClock), parent.signal);
     const reason = new Error('caller gave up');
     parent.abort(reason);
     expect(deadline.reason).to.include({ code: 'ERR_HOLDFAST_ABORTED', cause: reason });
@@ -37,7 +38,7 @@ describe('Deadline', () => {
   });
 
   it('calls each cancellation listener once, and at once when already cancelled', () => {
-    const deadline = new Deadline(100, systemClock);
+    const deadline = new Deadline(100, new DeadlineTimer(systemClock));
     const heard: unknown[] = [];
     const unsubscribe = deadline.onCancel((reason) => heard.push(reason));
     deadline.onCancel((reason) => heard.push(reason))();
@@ -50,14 +51,14 @@ describe('Deadline', () => {
   });
 
   it('leaves no timer after dispose', () => {
-    new Deadline(100, systemClock).dispose();
+    new Deadline(100, new DeadlineTimer(systemClock)).dispose();
     expect(clock.countTimers()).to.equal(0);
   });
 });
 
 describe('raceCancellation', () => {
   it('rejects with the reason when the cancellation wins, and hands the late value to onAbandoned', async () => {
-    const deadline = new Deadline(100, systemClock);
+    const deadline = new Deadline(100, new DeadlineTimer(systemClock));
     let resolveLate: (value: string) => void = () => undefined;
     const late = new Promise<string>((resolve) => {
       resolveLate = resolve;
@@ -75,7 +76,7 @@ describe('raceCancellation', () => {
   });
 
   it('settles with the promise when it wins', async () => {
-    const deadline = new Deadline(100, systemClock);
+    const deadline = new Deadline(100, new DeadlineTimer(systemClock));
     expect(await raceCancellation(Promise.resolve(7), deadline)).to.equal(7);
     deadline.dispose();
   });

@@ -11,7 +11,7 @@ export type CheckoutStage = 'server' | 'permit' | 'connect' | 'validate';
 /** What the failure messages read from the pool. */
 export interface PoolView {
   readonly config: ResolvedPoolConfig;
-  readonly permits: CheckoutPermits;
+  readonly permits: Pick<CheckoutPermits, 'held' | 'oldestHeldMs'>;
   readonly counters: PoolCounters;
   readonly leases: { readonly size: number };
   readonly manager: { readonly state: ConnectionState<unknown> };

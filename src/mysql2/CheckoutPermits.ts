@@ -1,27 +1,36 @@
 import type { Clock } from '../internal/Clock.js';
 import type { Cancellation } from './Deadline.js';
 
-/** The right to hold one connection; released exactly once. */
-export interface Permit {
+/**
+ * The right to hold one connection; released, or passed on with what it guarded, exactly once.
+ * `T` is what a holder may pass on with it (the pool passes on a connection).
+ */
+export interface Permit<T = unknown> {
   /** When it was granted (clock ms). */
   readonly grantedAt: number;
+  /** What the previous holder passed on with this permit (see `passOn`); undefined otherwise. */
+  readonly passedOn: T | undefined;
   release(): void;
-}
-
-interface Waiter {
-  readonly grant: (permit: Permit) => void;
+  /**
+   * Hands this permit, with `item`, straight to the first waiter in the queue (it gets a new
+   * permit carrying `item`; this one counts as released). False when nobody waits: the permit
+   * is still held, and the caller releases it and keeps `item`.
+   */
+  passOn(item: T): boolean;
 }
 
 /**
  * The pool's own checkout queue: `size` permits (the connection limit), granted in FIFO order.
  * holdfast queues here rather than in mysql2, so that a failing connection attempt cannot make
- * mysql2 hand its queue one connection attempt after another to a dead server.
+ * mysql2 hand its queue one connection attempt after another to a dead server. A holder done
+ * with a healthy connection passes it on with its permit to the first waiter (`passOn`), as
+ * mysql2's own pool does: the waiter takes no detour through the driver's free list.
  */
-export class CheckoutPermits {
+export class CheckoutPermits<T = unknown> {
   readonly size: number;
   readonly #clock: Clock;
-  readonly #held = new Set<Permit>();
-  readonly #waiters: Waiter[] = [];
+  readonly #held = new Set<HeldPermit<T>>();
+  readonly #waiters: Waiter<T>[] = [];
 
   constructor(size: number, clock: Clock) {
     this.size = size;
@@ -43,29 +52,24 @@ export class CheckoutPermits {
     return oldest === Infinity ? 0 : this.#clock.now() - oldest;
   }
 
-  /** A permit now, or undefined when all are held. */
-  tryAcquire(): Permit | undefined {
+  /** A permit now, or undefined when all are held or others wait. */
+  tryAcquire(): Permit<T> | undefined {
     if (this.#held.size >= this.size || this.#waiters.length > 0) return undefined;
-    return this.#grant();
+    return this.#grant(undefined);
   }
 
   /**
    * Waits for a permit in FIFO order; rejects with the cancellation's reason when it comes
    * first (the waiter leaves the queue, nothing leaks).
    */
-  acquire(cancellation: Cancellation): Promise<Permit> {
+  acquire(cancellation: Cancellation): Promise<Permit<T>> {
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
     const cancelled = cancellation.reason;
     if (cancelled !== undefined) return Promise.reject(cancelled);
-    return new Promise<Permit>((resolve, reject: (reason: Error) => void) => {
-      const waiter: Waiter = {
-        grant: (permit) => {
-          unsubscribe();
-          resolve(permit);
-        },
-      };
-      const unsubscribe = cancellation.onCancel((reason) => {
+    return new Promise<Permit<T>>((resolve, reject: (reason: Error) => void) => {
+      const waiter = new Waiter(resolve);
+      waiter.unsubscribe = cancellation.onCancel((reason) => {
         const index = this.#waiters.indexOf(waiter);
         if (index >= 0) this.#waiters.splice(index, 1);
         reject(reason);
@@ -74,19 +78,61 @@ export class CheckoutPermits {
     });
   }
 
-  #grant(): Permit {
-    let released = false;
-    const permit: Permit = {
-      grantedAt: this.#clock.now(),
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#held.delete(permit);
-        const next = this.#waiters.shift();
-        if (next !== undefined) next.grant(this.#grant());
-      },
-    };
+  /** @internal A held permit ends: the first waiter, if any, is granted one (with `item`). */
+  settle(permit: HeldPermit<T>, item: T | undefined): boolean {
+    const next = this.#waiters.shift();
+    if (next === undefined && item !== undefined) return false;
+    this.#held.delete(permit);
+    next?.grant(this.#grant(item));
+    return true;
+  }
+
+  #grant(item: T | undefined): HeldPermit<T> {
+    const permit = new HeldPermit(this, this.#clock.now(), item);
     this.#held.add(permit);
     return permit;
   }
+}
+
+class HeldPermit<T> implements Permit<T> {
+  readonly #permits: CheckoutPermits<T>;
+  readonly grantedAt: number;
+  readonly passedOn: T | undefined;
+  #ended = false;
+
+  constructor(permits: CheckoutPermits<T>, grantedAt: number, passedOn: T | undefined) {
+    this.#permits = permits;
+    this.grantedAt = grantedAt;
+    this.passedOn = passedOn;
+  }
+
+  release(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#permits.settle(this, undefined);
+  }
+
+  passOn(item: T): boolean {
+    if (this.#ended || !this.#permits.settle(this, item)) return false;
+    this.#ended = true;
+    return true;
+  }
+}
+
+class Waiter<T> {
+  readonly #resolve: (permit: Permit<T>) => void;
+  unsubscribe: () => void = noop;
+
+  constructor(resolve: (permit: Permit<T>) => void) {
+    this.#resolve = resolve;
+  }
+
+  grant(permit: Permit<T>): void {
+    this.unsubscribe();
+    this.#resolve(permit);
+  }
+}
+
+function noop(): void {
+  // nothing to undo
 }

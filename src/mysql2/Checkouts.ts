@@ -1,15 +1,18 @@
 import { isRetryable } from '../classify/Classification.js';
 import type { ConnectionManager } from '../connection/ConnectionManager.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import type { Permit } from './CheckoutPermits.js';
 import { type CheckoutStage, CheckoutFailures, type PoolView } from './CheckoutFailures.js';
 import { Deadline, DeadlineExceeded, raceCancellation } from './Deadline.js';
+import { DeadlineTimer } from './DeadlineTimer.js';
+import type { CheckoutPermits } from './CheckoutPermits.js';
 import type { DriverConnection } from './driver.js';
-import { Lease, type LeaseOwner } from './Lease.js';
+import { Lease, type LeaseOwner, type LeasePermit, type PassedOn } from './Lease.js';
+import { acceptPassedOn } from './passOn.js';
 import { type PoolGeneration, retiredGeneration } from './PoolGeneration.js';
 
 /** What checkouts need from their pool. */
 export interface CheckoutHost extends PoolView, LeaseOwner {
+  readonly permits: CheckoutPermits<PassedOn>;
   readonly manager: ConnectionManager<PoolGeneration>;
   readonly leases: Set<Lease>;
   /** Set once the pool is closing: every checkout fails with it. */
@@ -21,19 +24,23 @@ export interface CheckoutHost extends PoolView, LeaseOwner {
 
 /**
  * How a DatabasePool lends connections. The hot path (connected, a permit and an idle connection
- * free) sets up nothing; otherwise the checkout runs under a deadline of `checkoutTimeoutMs`:
- * while the server is unreachable it waits on the manager's one reconnect loop, then for a
- * permit (the connection limit), then for a connection; one idle past `idleValidationMs` is
- * pinged, a dead one is thrown away and another is taken. When it gives up, the error says why.
+ * free) sets up nothing; otherwise the checkout runs under a deadline of `checkoutTimeoutMs` (on
+ * the pool's one DeadlineTimer): while the server is unreachable it waits on the manager's one
+ * reconnect loop, then for a permit (the connection limit), then for a connection; one idle past
+ * `idleValidationMs` is pinged, a dead one is thrown away and another is taken. A checkout
+ * waiting for a permit is usually handed a connection with it, straight from the lease that
+ * released it (`passOn`). When it gives up, the error says why.
  */
 export class Checkouts {
   readonly #host: CheckoutHost;
   readonly #failures: CheckoutFailures;
-  readonly #active = new Set<Deadline>();
+  /** The deadlines of the checkouts under way. */
+  readonly #deadlines: DeadlineTimer<Deadline>;
 
   constructor(host: CheckoutHost) {
     this.#host = host;
     this.#failures = new CheckoutFailures(host);
+    this.#deadlines = new DeadlineTimer(host.config.clock);
   }
 
   /**
@@ -48,7 +55,7 @@ export class Checkouts {
     const startedAt = this.#host.config.clock.now();
     const closed = this.#host.closedError();
     if (closed !== undefined) return Promise.reject(closed);
-    if (signal !== undefined) return this.#slowCheckout(signal, startedAt);
+    if (signal !== undefined || !this.#idleFree()) return this.#slowCheckout(signal, startedAt);
     // One promise layer on the hot path: the fast attempt, then the slow path only when needed.
     return this.#fastCheckout().then((lease) => {
       if (lease !== undefined) return this.#checkedOut(lease, startedAt);
@@ -61,14 +68,13 @@ export class Checkouts {
 
   /** The checkout under a deadline (see the class comment). */
   async #slowCheckout(signal: AbortSignal | undefined, startedAt: number): Promise<Lease> {
-    const { clock, checkoutTimeoutMs } = this.#host.config;
+    const { checkoutTimeoutMs } = this.#host.config;
     const full = this.#failures.refuseWhenFull(startedAt);
     if (full !== undefined) {
       this.#host.counters.checkoutFailures += 1;
       throw full;
     }
-    const deadline = new Deadline(checkoutTimeoutMs, clock, signal);
-    this.#active.add(deadline);
+    const deadline = new Deadline(checkoutTimeoutMs, this.#deadlines, signal);
     let stage: CheckoutStage = 'server';
     this.#host.counters.pending += 1;
     try {
@@ -82,6 +88,12 @@ export class Checkouts {
             : await this.#currentGeneration(deadline, startedAt);
         stage = 'permit';
         const permit = await this.#host.permits.acquire(deadline);
+        const passed = permit.passedOn;
+        if (passed !== undefined) {
+          const lease = this.#lease(passed.generation, passed.connection, permit);
+          if (!acceptPassedOn(this.#host, lease, deadline)) continue;
+          return this.#checkedOut(lease, startedAt);
+        }
         stage = 'connect';
         const lease = await this.#lend(generation, permit, deadline, (next) => {
           stage = next;
@@ -98,14 +110,26 @@ export class Checkouts {
       throw error;
     } finally {
       this.#host.counters.pending -= 1;
-      this.#active.delete(deadline);
       deadline.dispose();
     }
   }
 
   /** Fails every checkout under way with `reason` (the pool is closing). */
   cancelAll(reason: Error): void {
-    for (const deadline of [...this.#active]) deadline.cancel(reason);
+    for (const deadline of this.#deadlines.entries()) deadline.cancel(reason);
+  }
+
+  /** Whether the hot path can serve a checkout now (it checks again as it takes). */
+  #idleFree(): boolean {
+    const state = this.#host.manager.state;
+    if (state.status !== 'connected') return false;
+    const { permits } = this.#host;
+    return (
+      state.connection.idle > 0 &&
+      !state.connection.retired &&
+      permits.waiting === 0 &&
+      permits.held < permits.size
+    );
   }
 
   /**
@@ -154,7 +178,7 @@ export class Checkouts {
   /** One try at a connection from `generation`; undefined means "start over". */
   async #lend(
     generation: PoolGeneration,
-    permit: Permit,
+    permit: LeasePermit,
     deadline: Deadline,
     setStage: (stage: CheckoutStage) => void,
   ): Promise<Lease | undefined> {
@@ -199,7 +223,7 @@ export class Checkouts {
     return threshold === 0 || generation.idleFor(connection) > threshold;
   }
 
-  #lease(generation: PoolGeneration, connection: DriverConnection, permit: Permit): Lease {
+  #lease(generation: PoolGeneration, connection: DriverConnection, permit: LeasePermit): Lease {
     const lease = new Lease(generation, connection, permit, this.#host);
     this.#host.leases.add(lease);
     return lease;

@@ -1,6 +1,6 @@
 import { AbortedError } from '../errors/AbortedError.js';
 import { isHoldfastError } from '../errors/HoldfastError.js';
-import type { Clock, TimerHandle } from '../internal/Clock.js';
+import type { DeadlineTimer, Expiring } from './DeadlineTimer.js';
 
 /** The reason a Deadline carries when its time ran out. */
 export class DeadlineExceeded extends Error {
@@ -23,36 +23,35 @@ export interface Cancellation {
 }
 
 /**
- * A point in time on `clock`: cancelled with `DeadlineExceeded` when it passes, or earlier by
- * `cancel(reason)` (the pool closing) or by the caller's AbortSignal (its reason). `dispose()`
- * clears the timer and every listener.
+ * A point in time on the pool's DeadlineTimer: cancelled with `DeadlineExceeded` when it passes,
+ * or earlier by `cancel(reason)` (the pool closing) or by the caller's AbortSignal (its reason).
+ * `dispose()` leaves the timer and drops every listener. It sets up no timer of its own and
+ * allocates its listener list only when something listens.
  */
-export class Deadline implements Cancellation {
+export class Deadline implements Cancellation, Expiring {
   readonly at: number;
-  readonly #clock: Clock;
-  readonly #timer: TimerHandle;
+  readonly #timeoutMs: number;
+  readonly #timer: DeadlineTimer<Deadline>;
   readonly #parent: AbortSignal | undefined;
-  #listeners: ((reason: Error) => void)[] = [];
-  #cancelled = false;
+  #listeners: ((reason: Error) => void)[] | undefined;
   #reason: Error | undefined;
   #controller: AbortController | undefined;
-  readonly #onParentAbort = (): void => {
-    this.cancel(abortedBy(this.#parent?.reason));
-  };
 
-  constructor(timeoutMs: number, clock: Clock, parent?: AbortSignal) {
-    this.#clock = clock;
-    this.at = clock.now() + timeoutMs;
-    this.#timer = clock.setTimeout(() => {
-      this.cancel(new DeadlineExceeded(timeoutMs));
-    }, timeoutMs);
+  constructor(timeoutMs: number, timer: DeadlineTimer<Deadline>, parent?: AbortSignal) {
+    this.#timeoutMs = timeoutMs;
+    this.#timer = timer;
+    this.at = timer.clock.now() + timeoutMs;
     this.#parent = parent;
-    if (parent?.aborted) this.cancel(abortedBy(parent.reason));
-    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
+    if (parent?.aborted) {
+      this.#reason = abortedBy(parent.reason);
+      return;
+    }
+    timer.add(this);
+    parent?.addEventListener('abort', this, { once: true });
   }
 
   get cancelled(): boolean {
-    return this.#cancelled;
+    return this.#reason !== undefined;
   }
 
   get reason(): Error | undefined {
@@ -78,17 +77,26 @@ export class Deadline implements Cancellation {
 
   /** Milliseconds left, never below 0. */
   remaining(): number {
-    return Math.max(0, this.at - this.#clock.now());
+    return Math.max(0, this.at - this.#timer.clock.now());
+  }
+
+  /** The DeadlineTimer's call when `at` has passed. */
+  expire(): void {
+    this.cancel(new DeadlineExceeded(this.#timeoutMs));
+  }
+
+  /** The caller's AbortSignal fired (the deadline listens as an EventListener object). */
+  handleEvent(): void {
+    this.cancel(abortedBy(this.#parent?.reason));
   }
 
   cancel(reason: Error): void {
-    if (this.#cancelled) return;
-    this.#cancelled = true;
+    if (this.#reason !== undefined) return;
     this.#reason = reason;
-    this.#clock.clearTimeout(this.#timer);
+    this.#timer.delete(this);
     const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) listener(reason);
+    this.#listeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener(reason);
   }
 
   onCancel(listener: (reason: Error) => void): () => void {
@@ -96,17 +104,17 @@ export class Deadline implements Cancellation {
       listener(this.#reason);
       return () => undefined;
     }
-    this.#listeners.push(listener);
+    (this.#listeners ??= []).push(listener);
     return () => {
-      const index = this.#listeners.indexOf(listener);
-      if (index >= 0) this.#listeners.splice(index, 1);
+      const index = this.#listeners?.indexOf(listener) ?? -1;
+      if (index >= 0) this.#listeners?.splice(index, 1);
     };
   }
 
   dispose(): void {
-    this.#clock.clearTimeout(this.#timer);
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
-    this.#listeners = [];
+    this.#timer.delete(this);
+    this.#parent?.removeEventListener('abort', this);
+    this.#listeners = undefined;
   }
 }
 

@@ -17,6 +17,11 @@ export interface LeaseOwner {
   readonly queryTimeoutMs: number;
   /** Enforces statement timeouts (one timer for the pool). */
   readonly watchdog: StatementWatchdog;
+  /**
+   * Passes a healthy connection, with its permit, straight to the next checkout waiting for one;
+   * false when it should go back to the free list instead (nobody waits, or it may not be).
+   */
+  passOn(generation: PoolGeneration, connection: DriverConnection, permit: LeasePermit): boolean;
   /** The lease ended after holding its connection `usedMs`. */
   returned(lease: Lease, usedMs: number): void;
   /** A statement timed out and its connection was destroyed. */
@@ -24,6 +29,15 @@ export interface LeaseOwner {
 }
 
 export type StatementKind = 'query' | 'execute';
+
+/** A connection passed on from one lease to the next checkout, with the generation it is from. */
+export interface PassedOn {
+  readonly generation: PoolGeneration;
+  readonly connection: DriverConnection;
+}
+
+/** The permit a lease holds: it may be passed on with the lease's connection. */
+export type LeasePermit = Permit<PassedOn>;
 
 /**
  * One checkout: a connection, the permit it holds and the generation it came from. Every
@@ -33,7 +47,7 @@ export type StatementKind = 'query' | 'execute';
 export class Lease {
   readonly generation: PoolGeneration;
   readonly #connection: DriverConnection;
-  readonly #permit: Permit;
+  readonly #permit: LeasePermit;
   readonly #owner: LeaseOwner;
   readonly #startedAt: number;
   #broken = false;
@@ -42,7 +56,7 @@ export class Lease {
   constructor(
     generation: PoolGeneration,
     connection: DriverConnection,
-    permit: Permit,
+    permit: LeasePermit,
     owner: LeaseOwner,
   ) {
     this.generation = generation;
@@ -109,12 +123,22 @@ export class Lease {
     });
   }
 
-  /** Returns the connection to the pool (or destroys it when it is unusable). Idempotent. */
+  /**
+   * Returns the connection to the pool: to the next waiting checkout when there is one, else to
+   * the free list; an unusable one is destroyed. Idempotent.
+   */
   release(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#broken || !this.#connection.alive) this.generation.destroy(this.#connection);
-    else this.generation.release(this.#connection);
+    const connection = this.#connection;
+    if (this.#broken || !connection.alive) {
+      this.generation.destroy(connection);
+    } else if (this.#owner.passOn(this.generation, connection, this.#permit)) {
+      this.#owner.returned(this, this.#owner.clock.now() - this.#startedAt);
+      return;
+    } else {
+      this.generation.release(connection);
+    }
     this.#finish();
   }
 

@@ -11,10 +11,11 @@ import {
   type PoolCounters,
   emptyCounters,
 } from './DatabasePoolMetrics.js';
-import type { MysqlDriver } from './driver.js';
-import type { Lease } from './Lease.js';
+import type { DriverConnection, MysqlDriver } from './driver.js';
+import type { Lease, LeasePermit, PassedOn } from './Lease.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
 import { openGeneration } from './openGeneration.js';
+import { passOn } from './passOn.js';
 import { PoolGeneration } from './PoolGeneration.js';
 import { type CheckoutHost, Checkouts } from './Checkouts.js';
 import { StatementWatchdog } from './StatementWatchdog.js';
@@ -27,7 +28,7 @@ export class PoolCore implements CheckoutHost {
   readonly config: ResolvedPoolConfig;
   readonly manager: ConnectionManager<PoolGeneration>;
   readonly counters: PoolCounters = emptyCounters();
-  readonly permits: CheckoutPermits;
+  readonly permits: CheckoutPermits<PassedOn>;
   readonly leases = new Set<Lease>();
   readonly generations = new Set<PoolGeneration>();
   readonly watchdog: StatementWatchdog;
@@ -36,7 +37,7 @@ export class PoolCore implements CheckoutHost {
   readonly #drained = new Set<() => void>();
   /** Spans, metrics and log lines of statements and transactions. */
   readonly instrumentation: Instrumentation;
-  readonly #checkouts = new Checkouts(this);
+  readonly #checkouts: Checkouts;
   #lastConnectError: unknown;
   #closedError: Error | undefined;
   #connectedOnce = false;
@@ -45,6 +46,7 @@ export class PoolCore implements CheckoutHost {
     this.config = config;
     this.#driver = driver;
     this.permits = new CheckoutPermits(config.connectionLimit, config.clock);
+    this.#checkouts = new Checkouts(this);
     // Statements (and validation pings, bounded by the smaller of the two) end within 1.25x.
     this.watchdog = new StatementWatchdog(
       config.clock,
@@ -93,6 +95,10 @@ export class PoolCore implements CheckoutHost {
 
   get queryTimeoutMs(): number {
     return this.config.queryTimeoutMs;
+  }
+
+  passOn(generation: PoolGeneration, connection: DriverConnection, permit: LeasePermit): boolean {
+    return passOn(this, generation, connection, permit);
   }
 
   returned(lease: Lease, usedMs: number): void {
