@@ -17,6 +17,40 @@ describe('CheckoutPermits', () => {
     clock.restore();
   });
 
+  describe('capUntil (the server refused one more connection)', () => {
+    it('holds the limit at the cap until the time is up, then grows again, waiters first', async () => {
+      const permits = new CheckoutPermits(4, systemClock);
+      const deadline = new Deadline(60_000, new DeadlineTimer(systemClock));
+      const held = [permits.tryAcquire(), permits.tryAcquire()];
+      permits.capUntil(2, Date.now() + 200);
+      expect(permits.limit).to.equal(2);
+      expect(permits.tryAcquire()).to.equal(undefined);
+      const waiting = settled(permits.acquire(deadline));
+      // A release under the cap frees a slot for the waiter only when the count is below it.
+      held[0]?.release();
+      await clock.tickAsync(0);
+      expect(waiting.state).to.equal('resolved');
+      const queued = settled(permits.acquire(deadline));
+      await clock.tickAsync(199);
+      expect(queued.state).to.equal('pending');
+      await clock.tickAsync(1);
+      // The cap ended: the next acquire serves the queue first, then itself.
+      const later = permits.tryAcquire();
+      await clock.tickAsync(0);
+      expect(queued.state).to.equal('resolved');
+      expect(later).not.to.equal(undefined);
+      expect([permits.limit, permits.held]).to.deep.equal([4, 4]);
+      deadline.dispose();
+    });
+
+    it('never caps below one permit, and keeps the lower of two caps', () => {
+      const permits = new CheckoutPermits(4, systemClock);
+      permits.capUntil(3, Date.now() + 100);
+      permits.capUntil(0, Date.now() + 100);
+      expect(permits.limit).to.equal(1);
+    });
+  });
+
   describe('acquire', () => {
     it('grants up to size permits at once, then queues in FIFO order', async () => {
       const permits = new CheckoutPermits(1, systemClock);

@@ -90,6 +90,77 @@ describe('Checkouts', () => {
     });
   });
 
+  describe('when the server is full (1040 too many connections)', () => {
+    // retry.baseDelayMs 100 x throttledDelayFactor 2: no new connection is asked for 200 ms.
+    it('keeps working with the connections it has: the refused caller waits for one of them', async () => {
+      open({ pool_size: 4, checkoutTimeoutMs: 5000 });
+      const first = await pool.getConnection();
+      const second = await pool.getConnection();
+      server.mode = 'full';
+      const before = server.connectAttempts;
+      const waiting = Array.from({ length: 3 }, () => settled(pool.getConnection()));
+      await clock.tickAsync(50);
+      // The opens already under way when the first refusal came (two at a time), no more.
+      expect(server.connectAttempts - before).to.equal(2);
+      expect(pool.state.status).to.equal('connected');
+      expect(server.pools).to.have.length(1);
+      expect(waiting.map((w) => w.state)).to.deep.equal(['pending', 'pending', 'pending']);
+      const resolved = () => waiting.filter((w) => w.state === 'resolved');
+      first.release();
+      await clock.tickAsync(0);
+      expect(resolved()).to.have.length(1);
+      second.release();
+      resolved()[0]!.value?.release();
+      await clock.tickAsync(0);
+      expect(resolved()).to.have.length(3);
+      for (const w of waiting) w.value?.release();
+      expect(server.connectAttempts - before).to.equal(2);
+      expect(pool.metrics()).to.include({ size: 2, reconnects: 0, checkoutFailures: 0 });
+    });
+
+    it('asks for a new connection again once the throttled delay has passed', async () => {
+      open({ pool_size: 4, checkoutTimeoutMs: 5000 });
+      const held = [await pool.getConnection()];
+      server.mode = 'full';
+      const before = server.connectAttempts;
+      const refused = settled(pool.getConnection());
+      await clock.tickAsync(199);
+      const stillCapped = settled(pool.getConnection());
+      await clock.tickAsync(0);
+      expect(server.connectAttempts - before).to.equal(1);
+      server.mode = 'up';
+      await clock.tickAsync(1);
+      const grown = settled(pool.getConnection());
+      await clock.tickAsync(0);
+      // The cap ended: the queue moved on with new connections, not only released ones.
+      expect(server.connectAttempts - before).to.be.at.least(2);
+      expect([refused.state, stillCapped.state, grown.state]).to.deep.equal([
+        'resolved',
+        'resolved',
+        'resolved',
+      ]);
+      for (const connection of [...held, refused.value, stillCapped.value, grown.value]) {
+        connection?.release();
+      }
+      expect(pool.metrics().size).to.equal(4);
+      expect(pool.state.status).to.equal('connected');
+    });
+
+    it('still treats a pool with no connection left as lost: the manager backs off', async () => {
+      open({ pool_size: 2, checkoutTimeoutMs: 5000 });
+      (await pool.getConnection()).release();
+      server.killAll();
+      server.mode = 'full';
+      const checkout = settled(pool.getConnection());
+      await clock.tickAsync(0);
+      expect(pool.state.status).to.equal('retrying');
+      server.mode = 'up';
+      await clock.tickAsync(1000);
+      expect(checkout.state).to.equal('resolved');
+      checkout.value?.release();
+    });
+  });
+
   describe('while the server is down', () => {
     it('makes 50 callers share one reconnect loop: maxRetries + 1 attempts reach the server', async () => {
       server.mode = 'refuse';

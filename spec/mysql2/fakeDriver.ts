@@ -13,7 +13,8 @@ import type {
 } from '../../src/mysql2/driver.js';
 import { accessDenied, codeError, connectionRefused } from '../helpers/fakeErrors.js';
 
-export type ServerMode = 'up' | 'refuse' | 'deny' | 'hang';
+/** 'full': the server is up but at max_connections (ER_CON_COUNT_ERROR 1040 on connect). */
+export type ServerMode = 'up' | 'refuse' | 'deny' | 'hang' | 'full';
 
 /** What a statement does: a result, an error, or nothing until the test says so. */
 export type Reply = { result: unknown } | { error: unknown } | 'hang';
@@ -138,6 +139,8 @@ export class FakePool implements DriverPool {
         return Promise.reject(connectionRefused());
       case 'deny':
         return Promise.reject(accessDenied());
+      case 'full':
+        return Promise.reject(codeError('ER_CON_COUNT_ERROR', 1040, 'Too many connections'));
       case 'hang':
         return new Promise((resolve, reject) => {
           this.hanging.push({

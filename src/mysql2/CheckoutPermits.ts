@@ -31,6 +31,8 @@ export class CheckoutPermits<T = unknown> {
   readonly #clock: Clock;
   readonly #held = new Set<HeldPermit<T>>();
   readonly #waiters: Waiter<T>[] = [];
+  #cap = Infinity;
+  #capUntil = 0;
 
   constructor(size: number, clock: Clock) {
     this.size = size;
@@ -45,6 +47,25 @@ export class CheckoutPermits<T = unknown> {
     return this.#waiters.length;
   }
 
+  /** Permits that may be held now: `size`, or fewer while a cap set by `capUntil` lasts. */
+  get limit(): number {
+    if (this.#cap >= this.size) return this.size;
+    if (this.#clock.now() < this.#capUntil) return this.#cap;
+    this.#cap = Infinity;
+    return this.size;
+  }
+
+  /**
+   * Holds the limit at `limit` (at least 1) until `untilMs` (clock ms): the server refused one
+   * more connection, so the pool works with those it has. Holders above the cap keep their
+   * permits; waiters are granted one as holders release theirs and the count is below the cap.
+   * When the time is up, the next release or acquire grows the pool again.
+   */
+  capUntil(limit: number, untilMs: number): void {
+    this.#cap = Math.max(1, Math.min(this.#cap, limit));
+    this.#capUntil = untilMs;
+  }
+
   /** How long the longest-held permit has been held, ms (0 when none is). */
   oldestHeldMs(): number {
     let oldest = Infinity;
@@ -54,7 +75,8 @@ export class CheckoutPermits<T = unknown> {
 
   /** A permit now, or undefined when all are held or others wait. */
   tryAcquire(): Permit<T> | undefined {
-    if (this.#held.size >= this.size || this.#waiters.length > 0) return undefined;
+    this.#drain();
+    if (this.#held.size >= this.limit || this.#waiters.length > 0) return undefined;
     return this.#grant(undefined);
   }
 
@@ -80,11 +102,24 @@ export class CheckoutPermits<T = unknown> {
 
   /** @internal A held permit ends: the first waiter, if any, is granted one (with `item`). */
   settle(permit: HeldPermit<T>, item: T | undefined): boolean {
-    const next = this.#waiters.shift();
-    if (next === undefined && item !== undefined) return false;
-    this.#held.delete(permit);
-    next?.grant(this.#grant(item));
+    if (item !== undefined) {
+      // Passed on: one permit ends and one begins, so the count (and the cap) is unchanged.
+      const next = this.#waiters.shift();
+      if (next === undefined) return false;
+      this.#held.delete(permit);
+      next.grant(this.#grant(item));
+    } else {
+      this.#held.delete(permit);
+    }
+    this.#drain();
     return true;
+  }
+
+  /** Below the limit (a plain release, or a cap that ended): the queue moves on, in order. */
+  #drain(): void {
+    while (this.#waiters.length > 0 && this.#held.size < this.limit) {
+      this.#waiters.shift()?.grant(this.#grant(undefined));
+    }
   }
 
   #grant(item: T | undefined): HeldPermit<T> {

@@ -256,9 +256,25 @@ export class Checkouts {
       if (!isRetryable(verdict)) throw error;
       this.#host.noteConnectError(error);
       this.#host.counters.checkoutRetries += 1;
-      this.#host.manager.connectionLost(generation, error);
+      if (verdict.kind === 'throttled' && generation.size > 0) {
+        // The server is up but full (1040 too many connections): keep working with the
+        // connections this pool has, and do not ask for more for a throttled delay.
+        this.#capGrowth(generation.size);
+      } else {
+        this.#host.manager.connectionLost(generation, error);
+      }
       return retiredGeneration;
     }
+  }
+
+  /**
+   * Caps the permits at the `open` connections for `retry.baseDelayMs * throttledDelayFactor`
+   * (at most `retry.maxDelayMs`): the caller that was refused waits for one of them instead.
+   */
+  #capGrowth(open: number): void {
+    const { clock, retry } = this.#host.config;
+    const coolDownMs = Math.min(retry.baseDelayMs * retry.throttledDelayFactor, retry.maxDelayMs);
+    this.#host.permits.capUntil(open, clock.now() + coolDownMs);
   }
 
   /** A connect or ping hung until the deadline: the server may be stalled; the manager probes. */
