@@ -202,6 +202,10 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       pool.state$.subscribe((state) => states.push(inspect(state, { depth: 10 })));
       const first = await rejection(pool.getConnection());
       expect(first).to.include({ errno: 1045, code: 'ER_ACCESS_DENIED_ERROR' });
+      // What to do: the options to check, named.
+      expect((first as Error).message)
+        .to.include('`password`')
+        .and.include('createDatabasePool');
       expect(counter.count()).to.equal(1);
       const second = await rejection(pool.query('SELECT 1'));
       expect(second).to.include({ errno: 1045 });

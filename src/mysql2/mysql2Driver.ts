@@ -12,6 +12,7 @@ import type {
   MysqlDriver,
   QueryValues,
 } from './driver.js';
+import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
 
 type Callback<T> = (error: Error | null, result?: T, fields?: unknown) => void;
 
@@ -140,7 +141,7 @@ export const mysql2Driver: MysqlDriver = {
             }
             settled = true;
             waiting.delete(abort);
-            if (error) reject(error);
+            if (error) reject(adviseOnAccessDenied(error));
             else resolve(wrap(core));
           });
         }),
