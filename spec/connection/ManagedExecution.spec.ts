@@ -172,6 +172,110 @@ describe('ManagedExecution (ConnectionManager.execute)', () => {
     });
   });
 
+  describe('mapError', () => {
+    /** A driver error the classifier does not know, which `mapError` turns into an unsent reset. */
+    const raw = (): Error => new Error('raw driver error');
+    function mapping() {
+      const calls: [unknown, number, string][] = [];
+      const mapError = (error: unknown, connection: FakeConnection, description: string) => {
+        calls.push([error, connection.id, description]);
+        return markUnsent(reset());
+      };
+      return { calls, mapError };
+    }
+
+    for (const connected of [true, false]) {
+      it(`maps each failed attempt once, with its connection and description, before it is classified (${connected ? 'connected' : 'waiting for the connection'})`, async () => {
+        const { calls, mapError } = mapping();
+        const { manager } = make(['ok'], { mapError });
+        if (connected) await manager.ready();
+        const first = raw();
+        const second = raw();
+        const { fn, seen } = scripted([first, second]);
+        const result = settled(manager.execute(fn, { description: 'save' }));
+        await clock.tickAsync(0);
+        // Retried, although not idempotent: the classifier saw the mapped (unsent) errors.
+        expect(result.value).to.equal(3);
+        expect(seen).to.deep.equal([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ]);
+        expect(calls).to.deep.equal([
+          [first, 1, 'save'],
+          [second, 2, 'save'],
+        ]);
+      });
+    }
+
+    it('maps a synchronous throw, and the caller gets the mapped error', async () => {
+      const denied = accessDenied();
+      const calls: unknown[] = [];
+      const { manager } = make(['ok'], {
+        mapError: (error) => {
+          calls.push(error);
+          return denied;
+        },
+      });
+      await manager.ready();
+      const thrown = raw();
+      const error = await manager
+        .execute(() => {
+          throw thrown;
+        })
+        .catch((e: unknown) => e);
+      expect(error).to.equal(denied);
+      expect(calls).to.deep.equal([thrown]);
+    });
+
+    it('names an operation without a description "operation"', async () => {
+      const { calls, mapError } = mapping();
+      const { manager } = make(['ok'], { mapError });
+      await manager.ready();
+      const { fn } = scripted([raw()]);
+      await manager.execute(fn);
+      expect(calls.map(([, , description]) => description)).to.deep.equal(['operation']);
+    });
+
+    it('is not asked on success, nor about a breaker’s refusal', async () => {
+      const { calls, mapError } = mapping();
+      let open = false;
+      const breaker = {
+        acquire: (): CircuitTicket => {
+          if (open) throw new CircuitOpenError('open', { retryAfterMs: 1000 });
+          return { success: () => undefined, failure: () => undefined };
+        },
+      };
+      const { manager } = make(['ok'], { mapError, circuitBreaker: breaker });
+      await manager.ready();
+      expect(await manager.execute(() => Promise.resolve('fine'))).to.equal('fine');
+      expect(await manager.execute(() => 'sync')).to.equal('sync');
+      open = true;
+      let runs = 0;
+      const refused = await manager
+        .execute(() => (runs += 1), { idempotent: true })
+        .catch((e: unknown) => e);
+      expect(codeOf(refused)).to.equal('ERR_HOLDFAST_CIRCUIT_OPEN');
+      expect(runs).to.equal(0);
+      expect(calls).to.deep.equal([]);
+    });
+
+    it('makes what a throwing mapError threw the attempt’s error', async () => {
+      const denied = accessDenied();
+      const { manager } = make(['ok'], {
+        mapError: () => {
+          throw denied;
+        },
+      });
+      await manager.ready();
+      const { fn, seen } = scripted([raw()]);
+      expect(await manager.execute(fn, { idempotent: true }).catch((e: unknown) => e)).to.equal(
+        denied,
+      );
+      expect(seen).to.have.length(1);
+    });
+  });
+
   describe('with a circuit breaker and a budget', () => {
     function hooks() {
       const log: string[] = [];
@@ -211,6 +315,17 @@ describe('ManagedExecution (ConnectionManager.execute)', () => {
         'success',
         'recordSuccess',
       ]);
+    });
+
+    it('tells a budget without a breaker of each success, synchronous or not, and of no failure', async () => {
+      const h = hooks();
+      const { manager } = make(['ok'], { budget: h.budget });
+      await manager.ready();
+      h.log.length = 0;
+      await manager.execute(() => Promise.resolve(1));
+      await manager.execute(() => 2);
+      await manager.execute(() => Promise.reject(accessDenied())).catch(() => undefined);
+      expect(h.log).to.deep.equal(['recordSuccess', 'recordSuccess']);
     });
 
     it('rejects with CircuitOpenError without calling fn when the breaker is open', async () => {

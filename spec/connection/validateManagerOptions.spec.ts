@@ -15,6 +15,7 @@ describe('validateManagerOptions', () => {
     ['connect', { name: 'x' }],
     ['disconnect', { name: 'x', connect, disconnect: 'no' }],
     ['lost', { name: 'x', connect, lost: {} }],
+    ['mapError', { name: 'x', connect, mapError: 'convert' }],
     ['random', { name: 'x', connect, random: 0.5 }],
     ['connectTimeoutMs', { name: 'x', connect, connectTimeoutMs: Number.NaN }],
     ['connectTimeoutMs', { name: 'x', connect, connectTimeoutMs: 2 ** 31 }],

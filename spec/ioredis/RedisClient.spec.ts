@@ -282,6 +282,64 @@ describe('RedisClient', () => {
       expect(sentOf(factory, 'eval')).to.equal(2);
     });
 
+    it('keeps a caller’s verdict to its own call: a GET marked not idempotent is not re-sent, the next GET is', async () => {
+      client = fakeClient(factory);
+      factory.next(holdCommands).next(holdCommands);
+      await client.ready();
+      const marked = settled(client.command('GET', ['k'], { idempotent: false }));
+      await clock.tickAsync(0);
+      factory.last.drop();
+      await clock.tickAsync(0);
+      expect(marked.error).to.be.instanceOf(OutcomeUnknownError);
+      expect(sentOf(factory, 'get')).to.equal(1);
+      await client.ready();
+      const plain = settled(client.get('k'));
+      const plainCommand = settled(client.command('GET', ['k']));
+      await clock.tickAsync(0);
+      factory.last.drop();
+      await clock.tickAsync(0);
+      expect(plain.value).to.equal('OK');
+      expect(plainCommand.value).to.equal('OK');
+      expect(sentOf(factory, 'get')).to.equal(5);
+    });
+
+    it('keeps an EVALSHA marked idempotent to that call: a later evalsha is not re-sent', async () => {
+      client = fakeClient(factory);
+      factory.next(holdCommands).next(holdCommands);
+      await client.ready();
+      const marked = settled(client.command('EVALSHA', ['abc', 0], { idempotent: true }));
+      await clock.tickAsync(0);
+      factory.last.drop();
+      await clock.tickAsync(0);
+      expect(marked.state).to.equal('pending');
+      expect(sentOf(factory, 'evalsha')).to.equal(2);
+      const plain = settled(client.evalsha('abc', 0));
+      await clock.tickAsync(0);
+      factory.last.drop();
+      await clock.tickAsync(0);
+      expect(marked.value).to.equal('OK');
+      expect(plain.error).to.be.instanceOf(OutcomeUnknownError);
+      // The marked one went out three times (its second connection dropped too), the plain once.
+      expect(sentOf(factory, 'evalsha')).to.equal(4);
+    });
+
+    it('names the call’s description in the errors of a command given one', async () => {
+      client = fakeClient(factory);
+      factory.next(holdCommands);
+      await client.ready();
+      const result = settled(client.command('INCR', ['n'], { description: 'count visit' }));
+      await clock.tickAsync(0);
+      factory.last.drop();
+      await clock.tickAsync(0);
+      const error = result.error as OutcomeUnknownError;
+      expect(error).to.be.instanceOf(OutcomeUnknownError);
+      expect(error.operation).to.equal('count visit');
+      expect((error.cause as RedisConnectionError).command).to.equal('count visit');
+      expect((error.cause as RedisConnectionError).code).to.equal(
+        'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED',
+      );
+    });
+
     it('never re-sends a command the table does not know', async () => {
       client = fakeClient(factory);
       factory.next(holdCommands);

@@ -83,6 +83,90 @@ describe('RedisConnection', () => {
     });
   });
 
+  describe('dispatchCall and dispatch (the client’s hot path)', () => {
+    it('hands back ioredis’s own promise: no conversion layer on the way', async () => {
+      const { fake, connection } = await readyConnection();
+      const call = sinon.spy(fake, 'call');
+      const pending = connection.dispatchCall('HGETALL', 'hgetall', ['h']);
+      expect(call.calledOnceWithExactly('hgetall', 'h')).to.equal(true);
+      expect(pending).to.equal(call.firstCall.returnValue);
+      expect(await pending).to.equal('OK');
+      const run = (): Promise<unknown> => Promise.resolve('mine');
+      const own = run();
+      expect(connection.dispatch('op', () => own)).to.equal(own);
+    });
+
+    it('rejects with what ioredis rejected, for the manager to convert once', async () => {
+      const { fake, connection } = await readyConnection();
+      fake.reply = () => 'hold';
+      const result = settled(connection.dispatchCall('INCR', 'incr', ['k']));
+      fake.drop();
+      await flush();
+      const raw = result.error as Error;
+      expect(raw.message).to.equal('Connection is closed.');
+      const converted = connection.convertError(raw, 'INCR') as RedisConnectionError;
+      expect(converted.code).to.equal('ERR_HOLDFAST_REDIS_CONNECTION_CLOSED');
+      expect(converted.command).to.equal('INCR');
+    });
+
+    it('turns a synchronous throw of the operation into a rejection', async () => {
+      const { connection } = await readyConnection();
+      const thrown = new TypeError('bad argument');
+      const result = settled(
+        connection.dispatch('op', () => {
+          throw thrown;
+        }),
+      );
+      await flush();
+      expect(result.error).to.equal(thrown);
+    });
+
+    for (const status of ['connect', 'close', 'end']) {
+      it(`refuses unsent, converted already, without calling ioredis, when the instance is '${status}'`, async () => {
+        const { fake, connection } = await readyConnection();
+        fake.status = status;
+        for (const pending of [
+          connection.dispatchCall('INCR', 'incr', ['k']),
+          connection.dispatch('INCR', (redis) => redis.call('incr', 'k')),
+        ]) {
+          const error = (await pending.catch((e: unknown) => e)) as RedisConnectionError;
+          expect(error.code).to.equal('ERR_HOLDFAST_REDIS_NOT_WRITABLE');
+          expect(isUnsent(error)).to.equal(true);
+          expect(connection.convertError(error, 'INCR')).to.equal(error);
+        }
+        expect(fake.sent).to.deep.equal([]);
+      });
+    }
+  });
+
+  describe('convertError', () => {
+    it('changes nothing when given its own result again', async () => {
+      const { connection } = await readyConnection();
+      const loading = replyError('LOADING Redis is loading the dataset in memory');
+      const once = connection.convertError(loading, 'INCR');
+      expect(isUnsent(once)).to.equal(true);
+      expect(connection.convertError(once, 'INCR')).to.equal(once);
+      const closed = connection.convertError(new Error('Connection is closed.'), 'GET');
+      expect(connection.convertError(closed, 'GET')).to.equal(closed);
+    });
+
+    it('after the watchdog gave up: a timeout for what was in flight, never wrapped twice, a refusal left unsent', async () => {
+      const { fake, connection } = await readyConnection();
+      connection.startWatchdog();
+      fake.reply = () => 'hold';
+      const inFlight = settled(connection.dispatchCall('GET', 'get', ['k']));
+      await clock.tickAsync(1250);
+      const timeout = connection.convertError(inFlight.error, 'GET') as RedisConnectionError;
+      expect(timeout.code).to.equal('ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT');
+      expect(timeout.cause).to.equal(inFlight.error);
+      expect(connection.convertError(timeout, 'GET')).to.equal(timeout);
+      const refusal = await connection.dispatchCall('INCR', 'incr', ['k']).catch((e: unknown) => e);
+      const converted = connection.convertError(refusal, 'INCR') as RedisConnectionError;
+      expect(converted.code).to.equal('ERR_HOLDFAST_REDIS_NOT_WRITABLE');
+      expect(isUnsent(converted)).to.equal(true);
+    });
+  });
+
   describe('watchdog', () => {
     it('destroys a connection that answers nothing for commandTimeoutMs, within 1.25 x it', async () => {
       const { fake, connection } = await readyConnection();

@@ -140,6 +140,7 @@ export class ConnectionManager<C> {
     });
     this.#execution = new ManagedExecution<C>({
       ...shared,
+      mapError: options.mapError,
       ready: (signal) => this.ready(signal === undefined ? undefined : { signal }),
       connectionLost: (connection, error) => {
         this.connectionLost(connection, error);

@@ -18,6 +18,15 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
   readonly verify?: (connection: C, signal: AbortSignal) => Promise<unknown>;
   /** Emits (or completes) when the connection dies; the manager then reconnects. */
   readonly lost?: (connection: C) => Observable<unknown>;
+  /**
+   * Turns what an `execute` operation failed with (thrown or rejected) into the error that the
+   * classifier, the breaker, spans and the caller see: a driver's error shapes into coded errors.
+   * Called once per failed attempt, with the connection it ran on and the call's `description`
+   * (`'operation'` when none). It lets an operation hand back the driver's own promise, with no
+   * conversion step of its own on the happy path. Should not throw; if it does, what it threw
+   * is the attempt's error. @default the error as it is
+   */
+  readonly mapError?: (error: unknown, connection: C, description: string) => unknown;
   readonly retry?: RetryOptions;
   /** Defaults the retry options are merged over. @default the MySQL defaults */
   readonly retryDefaults?: RetryPolicy;

@@ -9,6 +9,7 @@ const knownKeys = [
   'disconnect',
   'verify',
   'lost',
+  'mapError',
   'retry',
   'retryDefaults',
   'classifier',
@@ -24,7 +25,7 @@ const knownKeys = [
   'meter',
 ] as const satisfies readonly (keyof ConnectionManagerOptions<unknown>)[];
 
-const optionalFunctions = ['disconnect', 'verify', 'lost', 'random'] as const;
+const optionalFunctions = ['disconnect', 'verify', 'lost', 'mapError', 'random'] as const;
 
 /**
  * Eager validation of a manager's options (the retry options are validated by

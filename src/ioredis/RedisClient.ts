@@ -2,17 +2,14 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
-import type {
-  ManagerExecuteOptions,
-  ReadyOptions,
-} from '../connection/ConnectionManagerOptions.js';
+import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
-import { commandSafety } from './commandTable.js';
+import { type CommandSpec, commandSpec, commandSpecWith } from './commandSpec.js';
 import type { RedisClientOptions } from './RedisClientOptions.js';
 import { type RedisArgument, RedisCommands } from './RedisCommands.js';
 import type { RedisConnection } from './RedisConnection.js';
@@ -36,11 +33,6 @@ export interface RedisCallOptions {
   readonly timeoutMs?: number;
   /** Names the operation in spans, logs and errors. @default the command name (`execute`: 'redis operation') */
   readonly description?: string;
-}
-
-interface CommandSpec {
-  readonly ioredisName: string;
-  readonly options: ManagerExecuteOptions & { readonly description: string };
 }
 
 /** Internal wiring (process-wide clients, unit specs); not part of the public options. */
@@ -84,8 +76,6 @@ export class RedisClient extends RedisCommands {
   readonly #manager: ConnectionManager<RedisConnection>;
   readonly #clock: Clock;
   readonly #onClose: (() => void) | undefined;
-  readonly #idempotentSpecs = new Map<string, CommandSpec>();
-  readonly #unsafeSpecs = new Map<string, CommandSpec>();
 
   /** @param wiring internal: used by `getRedisClient` and unit specs */
   constructor(options: RedisClientOptions = {}, wiring: RedisClientWiring = {}) {
@@ -174,13 +164,19 @@ export class RedisClient extends RedisCommands {
     args: readonly RedisArgument[],
     options: RedisCallOptions = {},
   ): Promise<unknown> {
-    return this.#bounded(options, (signal) =>
+    const { idempotent, description, signal, timeoutMs } = options;
+    const spec =
+      idempotent === undefined ? commandSpec(name, args) : commandSpecWith(name, idempotent);
+    if (description === undefined && signal === undefined && timeoutMs === undefined) {
+      return this.#send(spec, args);
+    }
+    return this.#bounded(options, (bound) =>
       this.#manager.execute(
-        (connection) => connection.send(name, (redis) => redis.call(name.toLowerCase(), ...args)),
+        (connection) => connection.dispatchCall(spec.options.description, spec.ioredisName, args),
         {
-          description: options.description ?? name.toUpperCase(),
-          idempotent: options.idempotent ?? commandSafety(name, args) !== 'unsafe',
-          ...(signal !== undefined && { signal }),
+          description: description ?? spec.options.description,
+          idempotent: spec.options.idempotent,
+          ...(bound !== undefined && { signal: bound }),
         },
       ),
     );
@@ -202,7 +198,7 @@ export class RedisClient extends RedisCommands {
     const description = options.description ?? 'redis operation';
     return this.#bounded(options, (signal) =>
       this.#manager.execute(
-        (connection, context) => connection.send(description, (redis) => fn(redis, context)),
+        (connection, context) => connection.dispatch(description, (redis) => fn(redis, context)),
         {
           description,
           idempotent: options.idempotent ?? false,
@@ -227,15 +223,7 @@ export class RedisClient extends RedisCommands {
   }
 
   protected sendCommand<T>(name: string, args: readonly RedisArgument[]): Promise<T> {
-    const spec = this.#spec(name, commandSafety(name, args) !== 'unsafe');
-    return this.#manager.execute(
-      (connection) =>
-        connection.send(
-          spec.options.description,
-          (redis) => redis.call(spec.ioredisName, ...args) as Promise<T>,
-        ),
-      spec.options,
-    );
+    return this.#send(commandSpec(name, args), args);
   }
 
   protected sendCommandWith<T>(
@@ -243,29 +231,24 @@ export class RedisClient extends RedisCommands {
     args: readonly unknown[],
     run: (redis: Redis) => Promise<T>,
   ): Promise<T> {
-    const spec = this.#spec(name, commandSafety(name, args) !== 'unsafe');
+    const spec = commandSpec(name, args);
     return this.#manager.execute(
-      (connection) => connection.send(spec.options.description, run),
+      (connection) => connection.dispatch(spec.options.description, run),
       spec.options,
     );
   }
 
   /**
-   * One frozen spec per command and verdict, so that the hot path allocates none: the manager's
-   * options, and the lower-case name that ioredis keys its reply transformers by (`hgetall`
-   * answers an object only when called so).
+   * The hot path of every command: the shared, frozen spec as the manager's options, one
+   * function per call (the operation, which a retry runs again), and ioredis's own promise
+   * under the manager's single `then` (a failure is converted there, by the connector's
+   * `mapError`, exactly once).
    */
-  #spec(name: string, idempotent: boolean): CommandSpec {
-    const cache = idempotent ? this.#idempotentSpecs : this.#unsafeSpecs;
-    let spec = cache.get(name);
-    if (spec === undefined) {
-      spec = Object.freeze({
-        ioredisName: name.toLowerCase(),
-        options: Object.freeze({ description: name.toUpperCase(), idempotent }),
-      });
-      cache.set(name, spec);
-    }
-    return spec;
+  #send<T>(spec: CommandSpec, args: readonly RedisArgument[]): Promise<T> {
+    return this.#manager.execute(
+      (connection) => connection.dispatchCall<T>(spec.options.description, spec.ioredisName, args),
+      spec.options,
+    );
   }
 
   /** Runs `run` with the caller's signal, combined with a `timeoutMs` timer on the clock. */

@@ -8,6 +8,7 @@ import { describeError } from '../telemetry/redact.js';
 import { fromIoredisError, notWritableError } from './fromIoredisError.js';
 import { isBlockingCommand } from './commandTable.js';
 import { acceptsCommands, ioredisStatuses } from './ioredisStatus.js';
+import type { RedisArgument } from './RedisCommands.js';
 import { RedisConnectionError } from './RedisConnectionError.js';
 
 /** How a `RedisConnection` watches its instance. */
@@ -103,28 +104,71 @@ export class RedisConnection {
 
   /**
    * Sends one command (or runs a group of them) on the instance. Refused unsent when the
-   * instance is not ready; ioredis's errors are converted by `fromIoredisError`.
+   * instance is not ready; ioredis's errors are converted by `convertError`.
    *
    * @param command names the command in errors (`GET`)
    * @param run issues the command on the instance
    */
   send<T>(command: string, run: (redis: Redis) => Promise<T>): Promise<T> {
+    return this.dispatch(command, run).then(undefined, (error: unknown) => {
+      throw this.convertError(error, command);
+    });
+  }
+
+  /**
+   * `send` without its conversion step, for the client's hot path: the promise is ioredis's own
+   * (or the caller's), so a failure is what ioredis rejected with, to be passed through
+   * `convertError` exactly once (the client's manager does, as its `mapError`). Refused unsent
+   * (`ERR_HOLDFAST_REDIS_NOT_WRITABLE`, already converted) when the instance is not ready.
+   */
+  dispatch<T>(command: string, run: (redis: Redis) => Promise<T>): Promise<T> {
     const redis = this.#redis;
-    if (this.#timedOut || !acceptsCommands(redis.status)) {
-      return Promise.reject(
-        notWritableError(command, `the connection is not ready (ioredis status ${redis.status})`),
+    if (this.#timedOut || !acceptsCommands(redis.status)) return this.#refuse(command);
+    try {
+      return run(redis);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the driver (or the caller's function) threw it, for convertError
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `dispatch` of `redis.call(ioredisName, ...args)`, without a function per call.
+   *
+   * @param command names the command in errors (`GET`)
+   * @param ioredisName the lower-case name ioredis keys its reply transformers by (`hgetall`)
+   */
+  dispatchCall<T>(
+    command: string,
+    ioredisName: string,
+    args: readonly RedisArgument[],
+  ): Promise<T> {
+    const redis = this.#redis;
+    if (this.#timedOut || !acceptsCommands(redis.status)) return this.#refuse(command);
+    try {
+      return redis.call(ioredisName, ...args) as Promise<T>;
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the driver threw it, for convertError
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * What a command on this connection failed with, as holdfast reports it (`fromIoredisError`;
+   * after the watchdog declared the link dead, `ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT`). Converting
+   * a converted error again changes nothing, so no path can wrap an error twice.
+   *
+   * @param command names the command in errors (`GET`)
+   */
+  convertError(error: unknown, command: string): unknown {
+    if (error instanceof RedisConnectionError) return error;
+    if (this.#timedOut) {
+      return new RedisConnectionError(
+        `No reply to ${command} within commandTimeoutMs (${this.#options.commandTimeoutMs} ms): the connection is treated as dead and replaced. Raise commandTimeoutMs if the server is slow rather than gone.`,
+        { code: 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', command, cause: error },
       );
     }
-    let pending: Promise<T>;
-    try {
-      pending = run(redis);
-    } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the driver (or the caller's function) threw it
-      return Promise.reject(this.#convert(error, command));
-    }
-    return pending.then(undefined, (error: unknown) => {
-      throw this.#convert(error, command);
-    });
+    return fromIoredisError(error, command);
   }
 
   /**
@@ -212,14 +256,13 @@ export class RedisConnection {
     return this.toString();
   }
 
-  #convert(error: unknown, command: string): unknown {
-    if (this.#timedOut) {
-      return new RedisConnectionError(
-        `No reply to ${command} within commandTimeoutMs (${this.#options.commandTimeoutMs} ms): the connection is treated as dead and replaced. Raise commandTimeoutMs if the server is slow rather than gone.`,
-        { code: 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', command, cause: error },
-      );
-    }
-    return fromIoredisError(error, command);
+  #refuse<T>(command: string): Promise<T> {
+    return Promise.reject(
+      notWritableError(
+        command,
+        `the connection is not ready (ioredis status ${this.#redis.status})`,
+      ),
+    );
   }
 
   #schedule(): void {

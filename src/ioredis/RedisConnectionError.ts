@@ -20,7 +20,7 @@ export type RedisConnectionErrorCode =
 export class RedisConnectionError extends Error {
   override readonly name = 'RedisConnectionError';
   readonly code: RedisConnectionErrorCode;
-  /** The command that failed, upper case (`GET`), or the operation's description. */
+  /** The command that failed, upper case (`GET`), or the call's `description` when it has one. */
   readonly command: string;
 
   constructor(

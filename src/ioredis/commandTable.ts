@@ -335,12 +335,24 @@ function remember<V>(cache: Map<string, V>, name: string, value: V): void {
  * commandSafety('incr', ['counter']); // 'unsafe'
  */
 export function commandSafety(name: string, args: readonly unknown[] = []): CommandSafety {
+  const rule = commandRule(name);
+  return typeof rule === 'function' ? rule(args) : rule;
+}
+
+/**
+ * The row of a command name in any case: a verdict, or a function that judges the arguments;
+ * `unsafe` for a command the table does not know.
+ *
+ * @example
+ * commandRule('get'); // 'read'
+ */
+export function commandRule(name: string): CommandRule {
   let rule = ruleByName.get(name);
   if (rule === undefined) {
     rule = rows[name.toUpperCase()] ?? 'unsafe';
     remember(ruleByName, name, rule);
   }
-  return typeof rule === 'function' ? rule(args) : rule;
+  return rule;
 }
 
 /** True when the command may be sent again after it may have reached the server. */

@@ -13,12 +13,15 @@ export interface RedisConnector {
   verify(connection: RedisConnection, signal: AbortSignal): Promise<unknown>;
   disconnect(connection: RedisConnection): Promise<void>;
   lost(connection: RedisConnection): Observable<unknown>;
+  /** Converts a command's failure once (the client's operations dispatch without converting). */
+  mapError(error: unknown, connection: RedisConnection, description: string): unknown;
 }
 
 /**
  * How a client's manager opens, checks, watches and closes connections: each connection is a new
  * ioredis instance (ioredis's own reconnect is off), connected with `connect()`, verified with
- * PING, watched through its status events, closed with QUIT then `disconnect()`.
+ * PING, watched through its status events, closed with QUIT then `disconnect()`; and how it
+ * converts what a command failed with (`RedisConnection.convertError`).
  */
 export function redisConnector(
   resolved: ResolvedRedisClientOptions,
@@ -68,6 +71,8 @@ export function redisConnector(
     disconnect: (connection) => connection.close(),
 
     lost: (connection) => connection.lost$(),
+
+    mapError: (error, connection, description) => connection.convertError(error, description),
   };
 }
 
