@@ -1,3 +1,4 @@
+import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../internal/Clock.js';
@@ -52,7 +53,7 @@ export function redisConnector(
         if (isAborted(signal)) throw abortReason(signal);
         // connect() rejects with "Connection is closed." whatever happened; the `error` event
         // before it says what did (ECONNREFUSED, WRONGPASS ...).
-        throw connection.lastError ?? fromIoredisError(error, 'connect');
+        throw adviseOnAuthFailure(connection.lastError ?? fromIoredisError(error, 'connect'));
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
@@ -60,10 +61,13 @@ export function redisConnector(
     },
 
     async verify(connection, signal) {
+      // NOAUTH here: the server wants a password and none was given.
       const reply = await untilAborted(
         connection.send('PING', (redis) => redis.ping()),
         signal,
-      );
+      ).catch((error: unknown) => {
+        throw adviseOnAuthFailure(error);
+      });
       connection.startWatchdog();
       return reply;
     },
