@@ -294,7 +294,9 @@ describe('RedisClient (integration)', () => {
       expect((error as Error).name).to.equal('ReplyError');
       expect((error as Error).message).to.match(/^WRONGPASS/);
       // What to do: the options to check, named.
-      expect((error as Error).message).to.include('`password`').and.include('REDIS_URL');
+      expect((error as Error).message)
+        .to.include('`password`')
+        .and.include('REDIS_URL');
       expect(events.filter((e) => e.type === 'attempt-started')).to.have.length(1);
       expect(client.state.status).to.equal('failed');
       const texts = [
