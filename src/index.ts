@@ -131,6 +131,9 @@ export type {
   RetryBudgetEventType,
   RetryKind,
 } from './budget/RetryBudgetEvent.js';
+export type { SharedBudgetOptions } from './budget/SharedBudgetLink.js';
+export type { SharedBudgetStore } from './budget/SharedBudgetStore.js';
+export { MemorySharedBudgetStore } from './budget/MemorySharedBudgetStore.js';
 export { withAttemptTimeout } from './deadline/withAttemptTimeout.js';
 export { AttemptTimeoutError } from './deadline/AttemptTimeoutError.js';
 

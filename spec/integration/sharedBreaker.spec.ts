@@ -12,6 +12,7 @@ import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
 import { transient } from '../../src/classify/Classification.js';
 import { RedisSharedStore } from '../../src/ioredis/shared/RedisSharedStore.js';
 import { sharedStoreContract } from '../breaker/sharedStoreContract.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/servers/freePort.js';
 
 const down = transient('network: ECONNREFUSED');
@@ -22,16 +23,6 @@ function fail(breaker: CircuitBreaker, n: number): void {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls (real time) until `check` holds; fails after `timeoutMs`. */
-async function eventually(check: () => boolean, timeoutMs = 2000): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await sleep(2);
-  }
-  return Date.now() - started;
-}
 
 describe('shared circuit breaker through the real Redis', function () {
   this.timeout(10_000);

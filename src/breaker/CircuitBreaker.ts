@@ -19,7 +19,8 @@ import {
   isAllowedCircuitTransition,
 } from './CircuitState.js';
 import type { SharedCircuitState } from './SharedBreakerStore.js';
-import { SharedCircuitLink, type SharedVia, unref } from './SharedCircuitLink.js';
+import { unref } from '../internal/unref.js';
+import { SharedCircuitLink, type SharedVia } from './SharedCircuitLink.js';
 import { circuitOpenError } from './circuitOpenError.js';
 import { BreakerTicket, type Settle } from './BreakerTicket.js';
 

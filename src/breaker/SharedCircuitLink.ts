@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../internal/Clock.js';
 import { safeInvoke } from '../internal/safeInvoke.js';
+import { unref } from '../internal/unref.js';
 import type { CircuitEvent } from './CircuitEvent.js';
 import type { ResolvedSharedOptions } from './CircuitBreakerOptions.js';
 import type { SharedCircuitState } from './SharedBreakerStore.js';
@@ -164,9 +165,4 @@ export class SharedCircuitLink {
     this.#failed = true;
     this.#host.emit({ type: 'shared-store-failed', operation, error });
   }
-}
-
-/** Lets the process exit while a timer is pending (Node timers have `unref`; fakes may not). */
-export function unref(handle: TimerHandle): void {
-  (handle as { unref?: () => void } | null | undefined)?.unref?.();
 }

@@ -4,6 +4,11 @@ import { type Clock, systemClock } from '../internal/Clock.js';
 import { expectFiniteNumber, rejectUnknownKeys } from '../internal/validate.js';
 import type { RetryBudgetHook } from '../retry/hooks.js';
 import type { RetryBudgetEvent, RetryKind } from './RetryBudgetEvent.js';
+import {
+  SharedBudgetLink,
+  type SharedBudgetOptions,
+  resolveSharedBudget,
+} from './SharedBudgetLink.js';
 
 /** Options of a `RetryBudget`. See docs/concepts/circuit-breaker-and-budget.md for the defaults. */
 export interface RetryBudgetOptions {
@@ -28,6 +33,12 @@ export interface RetryBudgetOptions {
    * @default { transient: 1, throttled: 0.5 }
    */
   readonly costs?: { readonly transient?: number; readonly throttled?: number };
+  /**
+   * Share the success-funded bucket with the budgets of other processes (same store and key).
+   * Decisions stay local and synchronous; the count is synced in the background. The reserve
+   * (`minRetriesPerSecond`) stays per process. Call `dispose()` to stop the sync timer. Off when absent.
+   */
+  readonly shared?: SharedBudgetOptions;
   readonly clock?: Clock;
 }
 
@@ -41,7 +52,7 @@ export interface RetryBudgetSnapshot {
   readonly successes: number;
 }
 
-const keys = ['name', 'maxTokens', 'tokenRatio', 'minRetriesPerSecond', 'costs', 'clock'];
+const keys = ['name', 'maxTokens', 'tokenRatio', 'minRetriesPerSecond', 'costs', 'shared', 'clock'];
 /** Float sums of 0.1 drift; a retry is never refused for a rounding error. */
 const epsilon = 1e-9;
 
@@ -78,6 +89,7 @@ export class RetryBudget implements RetryBudgetHook {
   #allowed = 0;
   #denied = 0;
   #successes = 0;
+  readonly #shared: SharedBudgetLink | undefined;
 
   constructor(options: RetryBudgetOptions = {}) {
     rejectUnknownKeys(options, keys, 'RetryBudget options');
@@ -94,11 +106,24 @@ export class RetryBudget implements RetryBudgetHook {
     this.transientCost = positive('costs.transient', costs.transient ?? 1);
     this.throttledCost = positive('costs.throttled', costs.throttled ?? 0.5);
     this.#clock = options.clock ?? systemClock;
+    const shared =
+      options.shared === undefined ? undefined : resolveSharedBudget(options.shared, this.name);
     this.#threshold = this.maxTokens / 2;
     this.#tokens = this.maxTokens;
     this.#reserve = this.minRetriesPerSecond;
     this.#refilledAt = this.#clock.now();
     this.events$ = this.#events.asObservable();
+    this.#shared =
+      shared === undefined
+        ? undefined
+        : new SharedBudgetLink(shared, this.maxTokens, this.#clock, {
+            adopt: (tokens) => {
+              this.#tokens = Math.min(Math.max(tokens, 0), this.maxTokens);
+            },
+            emit: (event) => {
+              this.#events.next(event);
+            },
+          });
   }
 
   /** May a retry happen now? Spends its cost when the answer is yes. */
@@ -106,6 +131,7 @@ export class RetryBudget implements RetryBudgetHook {
     const cost = kind === 'throttled' ? this.throttledCost : this.transientCost;
     if (this.#tokens - cost >= this.#threshold - epsilon) {
       this.#tokens = Math.max(this.#tokens - cost, 0);
+      this.#shared?.spent(cost);
       return this.#allow();
     }
     this.#refillReserve();
@@ -129,6 +155,8 @@ export class RetryBudget implements RetryBudgetHook {
     this.#successes += 1;
     const tokens = this.#tokens + this.tokenRatio;
     this.#tokens = tokens > this.maxTokens ? this.maxTokens : tokens;
+    // The whole ratio, even when this copy is full: the fleet's bucket may not be.
+    this.#shared?.refilled(this.tokenRatio);
   }
 
   snapshot(): RetryBudgetSnapshot {
@@ -143,8 +171,9 @@ export class RetryBudget implements RetryBudgetHook {
     };
   }
 
-  /** Completes `events$`. The budget still answers afterwards. */
+  /** Completes `events$` and stops the shared sync. The budget still answers afterwards, locally. */
   dispose(): void {
+    this.#shared?.dispose();
     this.#events.complete();
   }
 

@@ -16,6 +16,10 @@ export type RetryBudgetEvent =
   /** The first refusal after retries were allowed: the budget is spent. */
   | { readonly type: 'exhausted'; readonly tokens: number; readonly reserve: number }
   /** The first allowed retry after `exhausted`. */
-  | { readonly type: 'replenished'; readonly tokens: number; readonly reserve: number };
+  | { readonly type: 'replenished'; readonly tokens: number; readonly reserve: number }
+  /** A shared budget's store failed or timed out; the budget goes on with its local count. Once per outage. */
+  | { readonly type: 'shared-store-failed'; readonly operation: string; readonly error: unknown }
+  /** The store answered again after `shared-store-failed`. */
+  | { readonly type: 'shared-store-restored' };
 
 export type RetryBudgetEventType = RetryBudgetEvent['type'];

@@ -5,6 +5,7 @@ import type {
   SharedCircuitState,
   SharedFailureOptions,
 } from '../../breaker/SharedBreakerStore.js';
+import type { SharedBudgetStore } from '../../budget/SharedBudgetStore.js';
 import { safeInvoke } from '../../internal/safeInvoke.js';
 import {
   closeScript,
@@ -13,6 +14,7 @@ import {
   readScript,
   recordFailureScript,
 } from './sharedBreakerScripts.js';
+import { applyBudgetScript } from './sharedBudgetScripts.js';
 
 export interface RedisSharedStoreOptions {
   /**
@@ -31,6 +33,14 @@ export interface RedisSharedStoreOptions {
 
 type Reply = readonly (string | number)[];
 type Scripted = Record<(typeof commands)[number], (...args: (string | number)[]) => Promise<Reply>>;
+type BudgetScripted = {
+  holdfastBudgetApply(
+    key: string,
+    delta: number,
+    maxTokens: number,
+    ttlMs: number,
+  ): Promise<string>;
+};
 type Listener = {
   readonly onChange: (change: SharedCircuitChange) => void;
   readonly onError: ((error: unknown) => void) | undefined;
@@ -46,15 +56,17 @@ const commands = [
 const scripts = [readScript, openScript, isolateScript, closeScript, recordFailureScript];
 
 /**
- * A `SharedBreakerStore` in Redis: every operation is one atomic Lua script (one round trip),
- * an open breaker is a hash whose TTL is the break (no process clock is trusted), and every
- * change is published on `<prefix>circuit-changes` so the other processes follow at once.
+ * A `SharedBreakerStore` and `SharedBudgetStore` in Redis: every operation is one atomic Lua
+ * script (one round trip), an open breaker is a hash whose TTL is the break (no process clock
+ * is trusted), and every change is published on `<prefix>circuit-changes` so the other
+ * processes follow at once. A budget is one key, `<prefix><key>:budget`, with a TTL.
  *
  * @example
  * const store = new RedisSharedStore({ client: new Redis({ enableOfflineQueue: false }) });
  * const breaker = new CircuitBreaker({ name: 'mysql-main', shared: { store } });
+ * const budget = new RetryBudget({ name: 'mysql-main', shared: { store } });
  */
-export class RedisSharedStore implements SharedBreakerStore {
+export class RedisSharedStore implements SharedBreakerStore, SharedBudgetStore {
   readonly prefix: string;
   readonly channel: string;
   readonly #client: Scripted & Redis;
@@ -114,6 +126,22 @@ export class RedisSharedStore implements SharedBreakerStore {
     await this.#client.del(this.#keys(key)[1]);
   }
 
+  async applyBudget(key: string, delta: number, maxTokens: number, ttlMs: number): Promise<number> {
+    const client = this.#budgetClient();
+    const ms = Math.max(1, Math.ceil(ttlMs));
+    return Number(await client.holdfastBudgetApply(this.budgetKeyOf(key), delta, maxTokens, ms));
+  }
+
+  async readBudget(key: string): Promise<number | undefined> {
+    const value = await this.#client.get(this.budgetKeyOf(key));
+    return value === null ? undefined : Number(value);
+  }
+
+  /** The Redis key of the budget `key`. */
+  budgetKeyOf(key: string): string {
+    return `${this.prefix}${key}:budget`;
+  }
+
   subscribe(
     onChange: (change: SharedCircuitChange) => void,
     onError?: (error: unknown) => void,
@@ -160,6 +188,15 @@ export class RedisSharedStore implements SharedBreakerStore {
   /** The Redis keys of `key`: the state hash and the fleet failure counter. */
   keysOf(key: string): readonly [string, string] {
     return this.#keys(key);
+  }
+
+  /** Defined on first use, so a client that only serves breakers gets no budget script. */
+  #budgetClient(): BudgetScripted {
+    const client = this.#client as Redis & Partial<BudgetScripted>;
+    if (typeof client.holdfastBudgetApply !== 'function') {
+      client.defineCommand('holdfastBudgetApply', { numberOfKeys: 1, lua: applyBudgetScript });
+    }
+    return client as unknown as BudgetScripted;
   }
 
   #keys(key: string): [string, string] {
