@@ -517,6 +517,25 @@ describe('createInstrumentation', () => {
     });
   });
 
+  describe('sharedStoreChanged', () => {
+    it('warns once the fleet store fails, with the operation and a redacted error, and tells when it answers again', () => {
+      const error = Object.assign(new Error('connect ECONNREFUSED redis://:s3cret@10.0.0.9:6379'), {
+        code: 'ECONNREFUSED',
+      });
+      instrumentation.sharedStoreChanged?.('retry budget', 'applyBudget', error);
+      instrumentation.sharedStoreChanged?.('retry budget', undefined);
+      const [warning] = capture.log.messages('warn');
+      expect(warning)
+        .to.include('The shared retry budget store of mysql-main failed (applyBudget)')
+        .and.include('ECONNREFUSED')
+        .and.include("going on with this process's own state");
+      expect(warning).not.to.include('s3cret');
+      expect(capture.log.messages('info')).to.deep.equal([
+        'The shared retry budget store of mysql-main answers again',
+      ]);
+    });
+  });
+
   describe('observeBudget', () => {
     it('reports the tokens at each collection until stopped', async () => {
       let tokens = 10;

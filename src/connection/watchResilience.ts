@@ -1,6 +1,10 @@
-import type { Observable, Subscription } from 'rxjs';
+import { type Observable, type Subscription, isObservable } from 'rxjs';
 import type { RetryBudgetHook } from '../retry/hooks.js';
-import type { CircuitStatus, Instrumentation } from '../telemetry/Instrumentation.js';
+import type {
+  CircuitStatus,
+  Instrumentation,
+  SharedComponent,
+} from '../telemetry/Instrumentation.js';
 import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 
 /** A breaker that publishes its state (`CircuitBreaker` does); any other hook is not watched. */
@@ -56,6 +60,10 @@ export function watchResilience(
       error: () => undefined,
     });
   }
+  const shared = [
+    watchSharedStore(breaker, 'circuit breaker', instrumentation),
+    watchSharedStore(budget, 'retry budget', instrumentation),
+  ];
   const stopGauge = isInspectableBudget(budget)
     ? instrumentation.observeBudget?.(() => budget.snapshot().tokens)
     : undefined;
@@ -64,8 +72,38 @@ export function watchResilience(
     if (stopped) return;
     stopped = true;
     subscription?.unsubscribe();
+    for (const watch of shared) watch?.unsubscribe();
     stopGauge?.();
   };
+}
+
+/** A breaker or budget whose events say when its fleet store fails and answers again. */
+interface SharedStoreEvents {
+  readonly events$: Observable<{
+    readonly type: string;
+    readonly operation?: string;
+    readonly error?: unknown;
+  }>;
+}
+
+/** Logs the shared-store events of `component` (when it has `events$`); undefined otherwise. */
+function watchSharedStore(
+  component: unknown,
+  kind: SharedComponent,
+  instrumentation: Instrumentation,
+): Subscription | undefined {
+  const events$ = (component as Partial<SharedStoreEvents> | undefined)?.events$;
+  if (!isObservable(events$)) return undefined;
+  return events$.subscribe({
+    next: (event) => {
+      if (event.type === 'shared-store-failed') {
+        instrumentation.sharedStoreChanged?.(kind, event.operation, event.error ?? 'unknown error');
+      } else if (event.type === 'shared-store-restored') {
+        instrumentation.sharedStoreChanged?.(kind, undefined);
+      }
+    },
+    error: () => undefined,
+  });
 }
 
 function isObservableBreaker(breaker: unknown): breaker is ObservableBreaker {

@@ -6,6 +6,9 @@ import type { PoolMetrics, PoolSnapshot } from './poolMetrics.js';
  * loops call it; `createInstrumentation` (telemetry/) implements it with @opentelemetry/api and
  * the Logger; `noopInstrumentation` costs nothing.
  */
+/** What a fleet-shared store backs. */
+export type SharedComponent = 'circuit breaker' | 'retry budget';
+
 export interface Instrumentation {
   /**
    * Opens the span of one logical operation (`connect mysql-main`, `execute fetch users`).
@@ -20,6 +23,15 @@ export interface Instrumentation {
    * operation through `OperationTelemetry.event`.) Optional: absent on `noopInstrumentation`.
    */
   circuitChanged?(status: CircuitStatus, previous: CircuitStatus | undefined): void;
+  /**
+   * The fleet store of the target's breaker or budget failed (`error` set: a WARN line, once per
+   * outage; the component goes on with its local state) or answers again (INFO). Optional.
+   */
+  sharedStoreChanged?(
+    component: SharedComponent,
+    operation: string | undefined,
+    error?: unknown,
+  ): void;
   /**
    * Reports the target's retry budget as the `holdfast.budget.tokens` gauge, reading `tokens` at
    * each collection. Returns the function that stops reporting.

@@ -1,12 +1,17 @@
 import { type Attributes, trace } from '@opentelemetry/api';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { defaultLogger } from './defaultLogger.js';
-import type { CircuitStatus, Instrumentation, OperationKind } from './Instrumentation.js';
+import type {
+  CircuitStatus,
+  Instrumentation,
+  OperationKind,
+  SharedComponent,
+} from './Instrumentation.js';
 import { InstrumentedOperation, type TargetTelemetry } from './InstrumentedOperation.js';
 import { TargetMetrics, meterSource } from './metrics.js';
 import { holdfastAttributes, instrumentationScope } from './names.js';
 import { type PoolMetrics, type PoolSnapshot, registerPoolMetrics } from './poolMetrics.js';
-import { redact } from './redact.js';
+import { describeError, redact } from './redact.js';
 import { safeLogger } from './safeLogger.js';
 import { dbSystemNames, semconvAttributes } from './semconv.js';
 import type { TargetDescription, TelemetryOptions } from './TelemetryOptions.js';
@@ -83,6 +88,26 @@ class TargetInstrumentation implements Instrumentation {
     } else if (previous !== undefined) {
       this.#t.log.info(`Circuit breaker for ${this.#t.name} is ${status}`, fields);
     }
+  }
+
+  sharedStoreChanged(
+    component: SharedComponent,
+    operation: string | undefined,
+    error?: unknown,
+  ): void {
+    const fields = {
+      target: this.#t.name,
+      component,
+      ...(operation === undefined ? {} : { operation }),
+    };
+    if (error === undefined) {
+      this.#t.log.info(`The shared ${component} store of ${this.#t.name} answers again`, fields);
+      return;
+    }
+    this.#t.log.warn(
+      `The shared ${component} store of ${this.#t.name} failed (${operation ?? 'operation'}): ${describeError(error)}; going on with this process's own state until it answers`,
+      fields,
+    );
   }
 
   observeBudget(tokens: () => number): () => void {
