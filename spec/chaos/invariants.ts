@@ -23,6 +23,16 @@ export const invariantNames = {
   handlesReleased: 'no handle left after close',
 } as const;
 
+/** What every scenario that writes under a fault and recovers checks (in this order). */
+export const recoveryInvariants = [
+  invariantNames.noLostWrite,
+  invariantNames.noDoubleWrite,
+  invariantNames.noUnhandledRejection,
+  invariantNames.transitions,
+  invariantNames.endsConnected,
+  invariantNames.handlesReleased,
+] as const;
+
 // ---------------------------------------------------------------------------- state stream
 
 /** Records every status a `state$` emits (it replays the current one on subscribe). */

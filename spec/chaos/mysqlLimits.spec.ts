@@ -13,6 +13,7 @@ import {
   capturingLogger,
   errorText,
   invariantNames,
+  recoveryInvariants,
   recordStates,
   watchUnhandledRejections,
 } from './invariants.js';
@@ -225,12 +226,7 @@ describe('DatabasePool against a refusing mariadbd (chaos: limits)', function ()
       invariants: [
         'throttled connects retried, callers served',
         'the pool keeps its connections (never replaced, never more than max_connections opened)',
-        invariantNames.noLostWrite,
-        invariantNames.noDoubleWrite,
-        invariantNames.noUnhandledRejection,
-        invariantNames.transitions,
-        invariantNames.endsConnected,
-        invariantNames.handlesReleased,
+        ...recoveryInvariants,
       ],
       counts: {
         refusedGrowing,

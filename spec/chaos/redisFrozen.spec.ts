@@ -9,7 +9,7 @@ import {
   assertEndsConnected,
   assertHandlesReleased,
   assertTransitionsAllowed,
-  invariantNames,
+  recoveryInvariants,
   recordStates,
   watchUnhandledRejections,
 } from './invariants.js';
@@ -107,12 +107,7 @@ describe('RedisClient with a frozen server (chaos)', function () {
       recoveryMs: Math.round(recoveryMs),
       invariants: [
         'dead connection detected within 1.25 x commandTimeoutMs',
-        invariantNames.noLostWrite,
-        invariantNames.noDoubleWrite,
-        invariantNames.noUnhandledRejection,
-        invariantNames.transitions,
-        invariantNames.endsConnected,
-        invariantNames.handlesReleased,
+        ...recoveryInvariants,
       ],
       counts: { ...ledger.counts(), detectedMs: Math.round(detectedMs) },
     });

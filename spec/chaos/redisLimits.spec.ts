@@ -16,6 +16,7 @@ import {
   capturingLogger,
   errorText,
   invariantNames,
+  recoveryInvariants,
   recordStates,
   watchUnhandledRejections,
 } from './invariants.js';
@@ -245,12 +246,7 @@ describe('RedisClient against a refusing redis-server (chaos: limits)', function
       invariants: [
         'a connected client keeps working',
         'refused connects retried within the policy',
-        invariantNames.noLostWrite,
-        invariantNames.noDoubleWrite,
-        invariantNames.noUnhandledRejection,
-        invariantNames.transitions,
-        invariantNames.endsConnected,
-        invariantNames.handlesReleased,
+        ...recoveryInvariants,
       ],
       counts: { ...ledger.counts(), attemptsWhileFull, refusedMs: Math.round(refusedMs) },
     });

@@ -13,7 +13,7 @@ import { transient } from '../../src/classify/Classification.js';
 import { RedisSharedStore } from '../../src/ioredis/shared/RedisSharedStore.js';
 import { sharedStoreContract } from '../breaker/sharedStoreContract.js';
 import { eventually } from '../helpers/eventually.js';
-import { freePort } from '../helpers/servers/freePort.js';
+import { unreachableRedis } from '../helpers/unreachableRedis.js';
 
 const down = transient('network: ECONNREFUSED');
 const prefix = `holdfast-test:${randomUUID()}:`;
@@ -204,16 +204,7 @@ describe('shared circuit breaker through the real Redis', function () {
 
   describe('fallback when the store is unreachable', () => {
     it('keeps working on local state and says so in an event', async () => {
-      const port = await freePort();
-      const dead = new Redis({
-        host: '127.0.0.1',
-        port,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      dead.on('error', () => undefined);
+      const dead = await unreachableRedis();
       clients.push(dead);
       const unreachable = new RedisSharedStore({ client: dead, prefix, subscriber: false });
       const breaker = new CircuitBreaker({

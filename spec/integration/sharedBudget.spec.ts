@@ -10,7 +10,7 @@ import type { SharedBudgetOptions } from '../../src/budget/SharedBudgetLink.js';
 import { RedisSharedStore } from '../../src/ioredis/shared/RedisSharedStore.js';
 import { sharedBudgetStoreContract } from '../budget/sharedBudgetStoreContract.js';
 import { eventually } from '../helpers/eventually.js';
-import { freePort } from '../helpers/servers/freePort.js';
+import { unreachableRedis } from '../helpers/unreachableRedis.js';
 
 const prefix = `holdfast-test:${randomUUID()}:`;
 const syncIntervalMs = 100;
@@ -120,16 +120,7 @@ describe('shared retry budget through the real Redis', function () {
 
   describe('fallback when the store is unreachable', () => {
     it('keeps deciding on the local count and says so once', async () => {
-      const port = await freePort();
-      const dead = new Redis({
-        host: '127.0.0.1',
-        port,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      dead.on('error', () => undefined);
+      const dead = await unreachableRedis();
       clients.push(dead);
       const budget = peer({}, new RedisSharedStore({ client: dead, prefix, subscriber: false }));
       const seen: RetryBudgetEvent[] = [];
