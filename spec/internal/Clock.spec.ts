@@ -18,4 +18,23 @@ describe('systemClock', () => {
       clock.restore();
     }
   });
+
+  it('is monotonic: a wall-clock step (NTP, a resumed VM) does not move it', () => {
+    const clock = sinon.useFakeTimers({ now: 5000 });
+    try {
+      clock.setSystemTime(5000 - 3_600_000); // the wall clock goes back an hour
+      expect(Date.now()).to.equal(5000 - 3_600_000);
+      expect(systemClock.now()).to.equal(5000);
+      clock.tick(250);
+      expect(systemClock.now()).to.equal(5250);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('reads whole milliseconds since the epoch in real time, close to Date.now()', () => {
+    const now = systemClock.now();
+    expect(Number.isInteger(now)).to.equal(true);
+    expect(Math.abs(now - Date.now())).to.be.below(1000);
+  });
 });

@@ -184,5 +184,5 @@ export class FakeIoredisFactory {
  * the next tick, which must run without ticking the clock.
  */
 export const fakeTimerOptions = {
-  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
 } as const;

@@ -616,7 +616,7 @@ describe('RetryHandler', () => {
     });
 
     it('opens the operation lazily on the first failure, back-dated to the start', async () => {
-      clock.setSystemTime(10_000);
+      clock.tick(10_000);
       const telemetry = new RecordingInstrumentation();
       const error = connectionRefused();
       let calls = 0;

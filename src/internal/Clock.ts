@@ -3,7 +3,7 @@
  * `systemClock` looks the globals up on every call, so `sinon.useFakeTimers()` drives it.
  */
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch (the system clock's: monotonic, see `systemClock`). */
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
@@ -11,8 +11,14 @@ export interface Clock {
 
 export type TimerHandle = unknown;
 
+/**
+ * `now()` is monotonic: the process's start time plus the monotonic time since (whole ms), as
+ * OpenTelemetry reads time. A wall-clock step (NTP, a VM resumed) moves `Date.now()` but not
+ * this, so a deadline, a backoff or a breaker window never ends early or late by the step.
+ * Under `sinon.useFakeTimers()` it equals `Date.now()`.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => Math.floor(performance.timeOrigin + performance.now()),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => {
     globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
