@@ -17,6 +17,24 @@ describe('CheckoutPermits', () => {
     clock.restore();
   });
 
+  describe('places', () => {
+    it('puts a waiter that queues again back where it stood, ahead of later arrivals', async () => {
+      const permits = new CheckoutPermits(1, systemClock);
+      const deadline = new Deadline(60_000, new DeadlineTimer(systemClock));
+      const held = permits.tryAcquire();
+      const early = permits.nextPlace();
+      const later = settled(permits.acquire(deadline));
+      const again = settled(permits.acquire(deadline, early));
+      held?.release();
+      await clock.tickAsync(0);
+      expect([again.state, later.state]).to.deep.equal(['resolved', 'pending']);
+      again.value?.release();
+      await clock.tickAsync(0);
+      expect(later.state).to.equal('resolved');
+      deadline.dispose();
+    });
+  });
+
   describe('capUntil (the server refused one more connection)', () => {
     it('holds the limit at the cap until the time is up, then grows again, waiters first', async () => {
       const permits = new CheckoutPermits(4, systemClock);

@@ -105,15 +105,15 @@ describe('Checkouts', () => {
       expect(pool.state.status).to.equal('connected');
       expect(server.pools).to.have.length(1);
       expect(waiting.map((w) => w.state)).to.deep.equal(['pending', 'pending', 'pending']);
-      const resolved = () => waiting.filter((w) => w.state === 'resolved');
       first.release();
       await clock.tickAsync(0);
-      expect(resolved()).to.have.length(1);
+      // The refused checkouts queued again where they stood: first come, first served.
+      expect(waiting.map((w) => w.state)).to.deep.equal(['resolved', 'pending', 'pending']);
       second.release();
-      resolved()[0]!.value?.release();
+      waiting[0]!.value?.release();
       await clock.tickAsync(0);
-      expect(resolved()).to.have.length(3);
-      for (const w of waiting) w.value?.release();
+      expect(waiting.map((w) => w.state)).to.deep.equal(['resolved', 'resolved', 'resolved']);
+      for (const w of waiting.slice(1)) w.value?.release();
       expect(server.connectAttempts - before).to.equal(2);
       expect(pool.metrics()).to.include({ size: 2, reconnects: 0, checkoutFailures: 0 });
     });

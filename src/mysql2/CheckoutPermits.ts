@@ -31,6 +31,7 @@ export class CheckoutPermits<T = unknown> {
   readonly #clock: Clock;
   readonly #held = new Set<HeldPermit<T>>();
   readonly #waiters: Waiter<T>[] = [];
+  #places = 0;
   #cap = Infinity;
   #capUntil = 0;
 
@@ -84,20 +85,36 @@ export class CheckoutPermits<T = unknown> {
    * Waits for a permit in FIFO order; rejects with the cancellation's reason when it comes
    * first (the waiter leaves the queue, nothing leaks).
    */
-  acquire(cancellation: Cancellation): Promise<Permit<T>> {
+  acquire(cancellation: Cancellation, place = this.nextPlace()): Promise<Permit<T>> {
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
     const cancelled = cancellation.reason;
     if (cancelled !== undefined) return Promise.reject(cancelled);
     return new Promise<Permit<T>>((resolve, reject: (reason: Error) => void) => {
-      const waiter = new Waiter(resolve);
+      const waiter = new Waiter(resolve, place);
       waiter.unsubscribe = cancellation.onCancel((reason) => {
         const index = this.#waiters.indexOf(waiter);
         if (index >= 0) this.#waiters.splice(index, 1);
         reject(reason);
       });
-      this.#waiters.push(waiter);
+      this.#enqueue(waiter);
     });
+  }
+
+  /**
+   * A place in the FIFO order. A checkout takes one when it starts and passes it to every
+   * `acquire` it makes: one that has to queue again (its new connection was refused, or came
+   * from a retired pool) goes back where it stood, not behind those who came later.
+   */
+  nextPlace(): number {
+    return this.#places++;
+  }
+
+  /** Keeps the queue ordered by place; a new arrival (the usual case) goes at the end. */
+  #enqueue(waiter: Waiter<T>): void {
+    let index = this.#waiters.length;
+    while (index > 0 && (this.#waiters[index - 1]?.place ?? -1) > waiter.place) index -= 1;
+    this.#waiters.splice(index, 0, waiter);
   }
 
   /** @internal A held permit ends: the first waiter, if any, is granted one (with `item`). */
@@ -156,10 +173,12 @@ class HeldPermit<T> implements Permit<T> {
 
 class Waiter<T> {
   readonly #resolve: (permit: Permit<T>) => void;
+  readonly place: number;
   unsubscribe: () => void = noop;
 
-  constructor(resolve: (permit: Permit<T>) => void) {
+  constructor(resolve: (permit: Permit<T>) => void, place: number) {
     this.#resolve = resolve;
+    this.place = place;
   }
 
   grant(permit: Permit<T>): void {

@@ -76,6 +76,8 @@ export class Checkouts {
     }
     const deadline = new Deadline(checkoutTimeoutMs, this.#deadlines, signal);
     let stage: CheckoutStage = 'server';
+    // Its place in the queue, kept if it has to queue again.
+    const place = this.#host.permits.nextPlace();
     this.#host.counters.pending += 1;
     try {
       for (;;) {
@@ -87,7 +89,7 @@ export class Checkouts {
             ? state.connection
             : await this.#currentGeneration(deadline, startedAt);
         stage = 'permit';
-        const permit = await this.#host.permits.acquire(deadline);
+        const permit = await this.#host.permits.acquire(deadline, place);
         const passed = permit.passedOn;
         if (passed !== undefined) {
           const lease = this.#lease(passed.generation, passed.connection, permit);
