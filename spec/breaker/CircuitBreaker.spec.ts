@@ -67,6 +67,29 @@ describe('CircuitBreaker', () => {
   }
 
   describe('closed', () => {
+    it('reads no clock for calls under a count policy (ConsecutiveFailures, no slowCallMs)', () => {
+      let reads = 0;
+      const counting: Clock = {
+        now: () => {
+          reads += 1;
+          return Date.now();
+        },
+        setTimeout: (callback, ms) => setTimeout(callback, ms),
+        clearTimeout: (handle) => {
+          clearTimeout(handle as ReturnType<typeof setTimeout>);
+        },
+      };
+      const breaker = make({ clock: counting });
+      reads = 0;
+      for (let i = 0; i < 5; i++) breaker.acquire().success();
+      breaker.acquire().failure(connectionRefused(), down);
+      expect(reads).to.equal(0);
+      const timed = make({ clock: counting, trip: new FailureRatio({ threshold: 0.5 }) });
+      reads = 0;
+      timed.acquire().success();
+      expect(reads, 'a time-bucketed policy reads the time of each outcome').to.equal(1);
+    });
+
     it('starts closed and replays the current state to each new subscriber', () => {
       const breaker = make();
       expect(breaker.state).to.deep.equal({ status: 'closed' });

@@ -16,6 +16,8 @@ export interface ConsecutiveFailuresOptions {
  */
 export class ConsecutiveFailures implements TripPolicy {
   readonly name = 'consecutive-failures';
+  /** Counts outcomes, whatever their time. */
+  readonly usesTime = false;
   readonly threshold: number;
   #failures = 0;
 

@@ -11,6 +11,9 @@ export interface Clock {
 
 export type TimerHandle = unknown;
 
+let performanceSource: typeof globalThis.performance | undefined;
+let origin = 0;
+
 /**
  * `now()` is monotonic: the process's start time plus the monotonic time since (whole ms), as
  * OpenTelemetry reads time. A wall-clock step (NTP, a VM resumed) moves `Date.now()` but not
@@ -18,7 +21,15 @@ export type TimerHandle = unknown;
  * Under `sinon.useFakeTimers()` it equals `Date.now()`.
  */
 export const systemClock: Clock = {
-  now: () => Math.floor(performance.timeOrigin + performance.now()),
+  now: () => {
+    const current = globalThis.performance;
+    // The origin is read once per performance object (fake timers install their own).
+    if (current !== performanceSource) {
+      performanceSource = current;
+      origin = current.timeOrigin;
+    }
+    return Math.floor(origin + current.now());
+  },
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => {
     globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
