@@ -1,6 +1,6 @@
-import type { Clock, TimerHandle } from '../internal/Clock.js';
+import type { Clock } from '../internal/Clock.js';
 import { safeInvoke } from '../internal/safeInvoke.js';
-import { unref } from '../internal/unref.js';
+import { StoreRequests } from '../internal/StoreRequests.js';
 import type { CircuitEvent } from './CircuitEvent.js';
 import type { ResolvedSharedOptions } from './CircuitBreakerOptions.js';
 import type { SharedCircuitState } from './SharedBreakerStore.js';
@@ -32,10 +32,9 @@ export class SharedCircuitLink {
   readonly #unsubscribe: (() => void) | undefined;
   #lastSync = Number.NEGATIVE_INFINITY;
   #reading = false;
-  #failed = false;
+  readonly #requests: StoreRequests;
   /** This instance reported fleet failures that a success should clear. */
   #owesSuccess = false;
-  #disposed = false;
 
   constructor(
     options: ResolvedSharedOptions,
@@ -47,14 +46,19 @@ export class SharedCircuitLink {
     this.#origin = origin;
     this.#clock = clock;
     this.#host = host;
+    this.#requests = new StoreRequests(clock, options.timeoutMs, (event) => {
+      host.emit(event);
+    });
     const store = options.store;
     this.#unsubscribe = store.subscribe?.(
       (change) => {
-        if (this.#disposed || change.key !== options.key || change.origin === origin) return;
+        if (this.#requests.disposed || change.key !== options.key || change.origin === origin) {
+          return;
+        }
         this.#host.adopt(change.state, 'push');
       },
       (error) => {
-        this.#fail('subscribe', error);
+        this.#requests.fail('subscribe', error);
       },
     );
   }
@@ -126,7 +130,7 @@ export class SharedCircuitLink {
   }
 
   dispose(): void {
-    this.#disposed = true;
+    this.#requests.abandonAll();
     safeInvoke(() => this.#unsubscribe?.());
   }
 
@@ -135,34 +139,14 @@ export class SharedCircuitLink {
     call: () => Promise<T>,
     via: SharedVia | undefined,
   ): Promise<void> {
-    let timer: TimerHandle = undefined;
+    let state: T;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = this.#clock.setTimeout(() => {
-          reject(
-            new Error(`shared store ${operation} took longer than ${this.#options.timeoutMs} ms`),
-          );
-        }, this.#options.timeoutMs);
-        unref(timer);
-      });
-      const state = await Promise.race([call(), timeout]);
-      if (this.#disposed) return;
-      this.#lastSync = this.#clock.now();
-      if (this.#failed) {
-        this.#failed = false;
-        this.#host.emit({ type: 'shared-store-restored' });
-      }
-      if (via !== undefined && state !== undefined) this.#host.adopt(state, via);
-    } catch (error) {
-      this.#fail(operation, error);
-    } finally {
-      this.#clock.clearTimeout(timer);
+      state = await this.#requests.run(operation, call);
+    } catch {
+      return; // reported by StoreRequests; the breaker goes on with its local state
     }
-  }
-
-  #fail(operation: string, error: unknown): void {
-    if (this.#disposed || this.#failed) return;
-    this.#failed = true;
-    this.#host.emit({ type: 'shared-store-failed', operation, error });
+    if (this.#requests.disposed) return;
+    this.#lastSync = this.#clock.now();
+    if (via !== undefined && state !== undefined) this.#host.adopt(state, via);
   }
 }

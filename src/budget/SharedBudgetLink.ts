@@ -1,3 +1,4 @@
+import { StoreRequests } from '../internal/StoreRequests.js';
 import { unref } from '../internal/unref.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import type { Clock, TimerHandle } from '../internal/Clock.js';
@@ -96,11 +97,8 @@ export class SharedBudgetLink {
   #inFlight = false;
   /** A spend happened while a request was in flight: send again as soon as it ends. */
   #spentMeanwhile = false;
-  #failed = false;
-  #disposed = false;
+  readonly #requests: StoreRequests;
   #timer: TimerHandle = undefined;
-  /** Ends the request in flight at once (its timeout timer included); set while one is. */
-  #abandon: (() => void) | undefined;
 
   constructor(
     options: ResolvedSharedBudgetOptions,
@@ -112,6 +110,9 @@ export class SharedBudgetLink {
     this.#maxTokens = maxTokens;
     this.#clock = clock;
     this.#host = host;
+    this.#requests = new StoreRequests(clock, options.timeoutMs, (event) => {
+      host.emit(event);
+    });
     // The first sync waits one interval: a client just made has had time to connect.
     this.#schedule();
   }
@@ -128,10 +129,9 @@ export class SharedBudgetLink {
 
   /** Stops the timer; a late answer is ignored. The budget goes on with its local count. */
   dispose(): void {
-    this.#disposed = true;
+    this.#requests.abandonAll();
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#abandon?.();
   }
 
   #add(delta: number): void {
@@ -140,7 +140,7 @@ export class SharedBudgetLink {
   }
 
   #schedule(): void {
-    if (this.#disposed) return;
+    if (this.#requests.disposed) return;
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#flush();
@@ -150,7 +150,7 @@ export class SharedBudgetLink {
   }
 
   #flush(): void {
-    if (this.#inFlight || this.#disposed) return;
+    if (this.#inFlight || this.#requests.disposed) return;
     this.#inFlight = true;
     this.#spentMeanwhile = false;
     const sent = this.#pending;
@@ -162,44 +162,22 @@ export class SharedBudgetLink {
   }
 
   async #send(delta: number): Promise<boolean> {
-    const { store, key, ttlMs, timeoutMs } = this.#options;
-    let timer: TimerHandle = undefined;
+    const { store, key, ttlMs } = this.#options;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = this.#clock.setTimeout(() => {
-          reject(new Error(`shared budget store took longer than ${timeoutMs} ms`));
-        }, timeoutMs);
-        unref(timer);
-        this.#abandon = () => {
-          this.#clock.clearTimeout(timer);
-          reject(new Error('shared budget disposed'));
-        };
+      const tokens = await this.#requests.run('applyBudget', async () => {
+        const answer = await store.applyBudget(key, delta, this.#maxTokens, ttlMs);
+        if (typeof answer !== 'number' || !Number.isFinite(answer)) {
+          throw new TypeError(`shared budget store answered ${String(answer)}, not a token count`);
+        }
+        return answer;
       });
-      const tokens = await Promise.race([
-        store.applyBudget(key, delta, this.#maxTokens, ttlMs),
-        timeout,
-      ]);
-      if (typeof tokens !== 'number' || !Number.isFinite(tokens)) {
-        throw new TypeError(`shared budget store answered ${String(tokens)}, not a token count`);
-      }
-      if (this.#disposed) return false;
-      if (this.#failed) {
-        this.#failed = false;
-        this.#host.emit({ type: 'shared-store-restored' });
-      }
+      if (this.#requests.disposed) return false;
       this.#host.adopt(tokens + this.#pending);
       return true;
-    } catch (error) {
+    } catch {
       // Not applied as far as we know: send it again with the next request.
       this.#add(delta);
-      if (!this.#disposed && !this.#failed) {
-        this.#failed = true;
-        this.#host.emit({ type: 'shared-store-failed', operation: 'applyBudget', error });
-      }
       return false;
-    } finally {
-      this.#abandon = undefined;
-      this.#clock.clearTimeout(timer);
     }
   }
 }
