@@ -77,13 +77,7 @@ export class ManagedExecution<C> {
     try {
       result = fn(connection, firstAttempt);
     } catch (error) {
-      return this.#recover(
-        fn,
-        options,
-        this.#mapped(error, connection, options),
-        connection,
-        ticket,
-      );
+      return this.#recoverFrom(fn, options, error, connection, ticket);
     }
     if (!isThenable(result)) {
       this.#succeeded(ticket);
@@ -94,14 +88,7 @@ export class ManagedExecution<C> {
     if (ticket === undefined) {
       return Promise.resolve(result).then(
         this.#countSuccess as ((value: T) => T) | undefined,
-        (error: unknown) =>
-          this.#recover(
-            fn,
-            options,
-            this.#mapped(error, connection, options),
-            connection,
-            undefined,
-          ),
+        (error: unknown) => this.#recoverFrom(fn, options, error, connection, undefined),
       );
     }
     return Promise.resolve(result).then(
@@ -109,8 +96,7 @@ export class ManagedExecution<C> {
         this.#succeeded(ticket);
         return value;
       },
-      (error: unknown) =>
-        this.#recover(fn, options, this.#mapped(error, connection, options), connection, ticket),
+      (error: unknown) => this.#recoverFrom(fn, options, error, connection, ticket),
     );
   }
 
@@ -135,19 +121,24 @@ export class ManagedExecution<C> {
       this.#succeeded(ticket);
       return value;
     } catch (error) {
-      return this.#recover(
-        fn,
-        options,
-        this.#mapped(error, connection, options),
-        connection,
-        ticket,
-      );
+      return this.#recoverFrom(fn, options, error, connection, ticket);
     }
   }
 
   /** Ends every backoff wait at once with `error` (the manager's `ClosedError`). */
   cancelWaits(error: Error): void {
     for (const cancel of [...this.#waits]) cancel(error);
+  }
+
+  /** `fn` failed on `connection`: its error goes through `mapError`, then into the recovery loop. */
+  #recoverFrom<T>(
+    fn: Operation<C, T>,
+    options: ManagerExecuteOptions | undefined,
+    error: unknown,
+    connection: C,
+    ticket: CircuitTicket | undefined,
+  ): Promise<T> {
+    return this.#recover(fn, options, this.#mapped(error, connection, options), connection, ticket);
   }
 
   /** What `fn` failed with, through the manager's `mapError` (never throws). */

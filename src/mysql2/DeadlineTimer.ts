@@ -11,7 +11,9 @@ export interface Expiring {
  * the earliest deadline registered, so each expires exactly at its time (not on a tick), and
  * when it fires it expires every deadline that has passed, oldest first, then is set for the
  * next. Deadlines that leave early (the checkout succeeded) cost a Set deletion; no timer runs
- * while none is registered.
+ * while none is registered. (Statements use `StatementWatchdog` instead: every query registers
+ * one, so it ticks in quarters of the timeout rather than setting and clearing a timer per
+ * statement; a checkout registers a deadline only on the slow path, where exactness is cheap.)
  */
 export class DeadlineTimer<E extends Expiring = Expiring> {
   readonly clock: Clock;
