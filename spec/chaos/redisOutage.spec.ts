@@ -2,7 +2,6 @@
 // through holdfast and through raw ioredis 6 defaults.
 import { expect } from 'chai';
 import { createRedisClient } from '../../src/ioredis/index.js';
-import type { RetryPolicy } from '../../src/retry/RetryOptions.js';
 import { RedisServer } from '../helpers/servers/RedisServer.js';
 import {
   assertEndsConnected,
@@ -24,22 +23,10 @@ import {
 } from './redisChaos.js';
 import { runLoad } from './runLoad.js';
 import { WriteLedger } from './WriteLedger.js';
+import { cycleBoundMs } from './toxicChaos.js';
 
 const outageMs = 3000;
 const key = 'chaos:outage';
-
-/** The longest a reconnect cycle can wait in total: every retry at the top of its jitter. */
-function longestCycleMs(policy: RetryPolicy): number {
-  let total = 0;
-  for (let retry = 1; retry <= policy.maxRetries; retry++) {
-    const base = Math.min(
-      policy.baseDelayMs * policy.exponentialBase ** (retry - 1),
-      policy.maxDelayMs,
-    );
-    total += Math.min(base * 1.5, policy.maxDelayMs);
-  }
-  return total;
-}
 
 /** Issues `count` calls at once; resolves with each one's time to settle (ms) and outcome. */
 async function burst(
@@ -188,7 +175,7 @@ describe('RedisClient through outages (chaos)', function () {
       const rejections = watchUnhandledRejections();
       const handles = await handleBaseline();
       const client = createRedisClient({ port: server.port, targetName: 'redis-gone' });
-      const bound = longestCycleMs(client.policy);
+      const bound = cycleBoundMs(client.policy, 0);
       let result: Awaited<ReturnType<typeof burst>>;
       let afterKill: Awaited<ReturnType<typeof burst>>;
       try {
