@@ -22,7 +22,9 @@ describe('StoreRequests', () => {
     const hung = settled(requests.run('read', () => new Promise(() => undefined)));
     const refused = settled(requests.run('open', () => Promise.reject(new Error('ECONNREFUSED'))));
     await clock.tickAsync(100);
-    expect((hung.error as Error).message).to.equal('shared store read took longer than 100 ms');
+    expect((hung.error as Error).message).to.include(
+      'shared store read took longer than 100 ms (raise shared.timeoutMs',
+    );
     expect((refused.error as Error).message).to.equal('ECONNREFUSED');
     expect(events.map((e) => e.type)).to.deep.equal(['shared-store-failed']);
     expect(await requests.run('read', () => Promise.resolve(7))).to.equal(7);

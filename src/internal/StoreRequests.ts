@@ -40,7 +40,11 @@ export class StoreRequests {
     try {
       const cut = new Promise<never>((_, reject) => {
         timer = this.#clock.setTimeout(() => {
-          reject(new Error(`shared store ${operation} took longer than ${this.#timeoutMs} ms`));
+          reject(
+            new Error(
+              `shared store ${operation} took longer than ${this.#timeoutMs} ms (raise shared.timeoutMs if the store is slow rather than unreachable)`,
+            ),
+          );
         }, this.#timeoutMs);
         unref(timer);
         abandon = reject;
