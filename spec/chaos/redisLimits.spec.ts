@@ -128,7 +128,7 @@ describe('RedisClient against a refusing redis-server (chaos: limits)', function
         inspect(events, { depth: 8 }),
         inspect(client, { depth: 8 }),
         failedState,
-        client.target,
+        client.targetName,
       ],
       [wrongPassword, testPasswords.redis],
     );

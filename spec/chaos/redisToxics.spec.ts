@@ -24,7 +24,7 @@ import {
   type ToxicLoadResult,
   cycleBoundMs,
   loadThroughToxic,
-  retriesLogged,
+  resentLogged,
   tally,
 } from './toxicChaos.js';
 
@@ -93,7 +93,7 @@ describe('RedisClient through a FaultProxy (chaos: toxics)', function () {
     assertTransitionsAllowed(states.statuses);
     assertEndsConnected(states.statuses);
     await assertHandlesReleased(handles);
-    return { ...result, readRetries: retriesLogged(logger.lines, 'execute GET'), client };
+    return { ...result, readRetries: resentLogged(logger.lines, 'GET'), client };
   }
 
   it('a network partition (timeout toxic both ways): every call bounded, no dead connection after', async () => {

@@ -162,6 +162,20 @@ export function retriesLogged(lines: readonly string[], operation: string): numb
   ).length;
 }
 
+/**
+ * How many `command`s a holdfast Redis client sent again after a lost connection, from its INFO
+ * lines (`... re-sending 3 once reconnected (GET x2, SET x1) ...`).
+ */
+export function resentLogged(lines: readonly string[], command: string): number {
+  let total = 0;
+  for (const line of lines) {
+    const resent = / re-sending \d+ once reconnected \(([^)]*)\)/.exec(line)?.[1] ?? '';
+    const count = new RegExp(`\\b${command} x(\\d+)`).exec(resent)?.[1];
+    total += count === undefined ? 0 : Number(count);
+  }
+  return total;
+}
+
 /** The error `promise` rejects with; throws if it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {

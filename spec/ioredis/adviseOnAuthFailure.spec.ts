@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { adviseOnAuthFailure } from '../../src/ioredis/adviseOnAuthFailure.js';
-import { replyError } from './FakeIoredis.js';
+import { replyError } from '../helpers/fakeErrors.js';
 
 describe('adviseOnAuthFailure', () => {
   for (const reply of [

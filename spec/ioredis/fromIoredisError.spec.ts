@@ -3,7 +3,10 @@ import { ErrorClassifier } from '../../src/classify/ErrorClassifier.js';
 import { isUnsent } from '../../src/classify/unsent.js';
 import { fromIoredisError, notWritableError } from '../../src/ioredis/fromIoredisError.js';
 import { RedisConnectionError } from '../../src/ioredis/RedisConnectionError.js';
-import { connectionClosedMessage, replyError } from './FakeIoredis.js';
+import { replyError } from '../helpers/fakeErrors.js';
+
+/** ioredis's message for a command rejected by a closed connection (no code, no class). */
+const connectionClosedMessage = 'Connection is closed.';
 
 const classifier = new ErrorClassifier({ tables: ['redis'] });
 

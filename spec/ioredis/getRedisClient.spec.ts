@@ -31,8 +31,8 @@ describe('getRedisClient', () => {
 
   it('reads REDIS_URL when no url is given', () => {
     const client = get({ env: { REDIS_URL: 'redis://:pw@cache.internal:6390/4' } });
-    expect(client.target).to.equal('redis://cache.internal:6390/4');
-    expect(client.name).to.equal('redis cache.internal:6390');
+    expect(client.options).to.include({ host: 'cache.internal', port: 6390, db: 4 });
+    expect(client.targetName).to.equal('redis cache.internal:6390');
   });
 
   it('gives a new client for a changed REDIS_URL', () => {

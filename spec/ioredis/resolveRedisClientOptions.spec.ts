@@ -20,7 +20,7 @@ describe('resolveRedisClientOptions', () => {
   describe('the ioredis options holdfast owns', () => {
     for (const key of Object.keys(ownedIoredisOptions)) {
       it(`refuses \`${key}\`, naming it and what to use instead`, () => {
-        const error = refusal({ ...noEnv, [key]: key === 'lazyConnect' ? true : 1 });
+        const error = refusal({ ...noEnv, [key]: key === 'lazyConnect' ? false : 1 });
         expect(error.option).to.equal(key);
         expect(error.message).to.contain(`\`${key}\``);
       });
@@ -35,13 +35,23 @@ describe('resolveRedisClientOptions', () => {
       expect(ioredis).to.include({
         lazyConnect: true,
         retryStrategy: null,
-        maxRetriesPerRequest: 0,
-        enableOfflineQueue: false,
+        maxRetriesPerRequest: null,
+        enableOfflineQueue: true,
         autoResendUnfulfilledCommands: false,
         reconnectOnError: null,
-        enableReadyCheck: false,
       });
       expect(ioredis.sentinelRetryStrategy?.(1)).to.equal(null);
+    });
+
+    it('accepts one given with the value holdfast sets anyway (BullMQ: maxRetriesPerRequest null)', () => {
+      const { ioredis } = resolveRedisClientOptions(
+        { ...noEnv, maxRetriesPerRequest: null, lazyConnect: true } as RedisClientOptions,
+        false,
+      );
+      expect(ioredis).to.include({ maxRetriesPerRequest: null, lazyConnect: true });
+      expect(refusal({ ...noEnv, maxRetriesPerRequest: 20 }).option).to.equal(
+        'maxRetriesPerRequest',
+      );
     });
   });
 

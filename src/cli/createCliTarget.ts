@@ -3,6 +3,7 @@ import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { errorCode, innermostSocketError } from '../classify/errorFields.js';
 import { retryPolicyFromEnv } from '../config/retryPolicyFromEnv.js';
 import { assertNever } from '../internal/assertNever.js';
+import { abortReason } from '../internal/sleep.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { defaultLogger } from '../telemetry/defaultLogger.js';
 import type { CliTarget, CreateCliTarget } from './CliTarget.js';
@@ -83,9 +84,23 @@ async function redisTarget(url: RedisTargetUrl, env: Env): Promise<CliTarget> {
     policy: client.policy,
     state$: client.state$,
     ready: (signal) => client.ready({ signal }),
-    check: (signal) => client.command('PING', [], { signal, idempotent: true }),
+    check: (signal) => untilAborted(client.ping(), signal),
     close: () => client.close(),
   };
+}
+
+/** `promise`, or the abort's reason as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
 
 /** A resolved policy as options (an absent deadline is left out, not `undefined`). */

@@ -183,9 +183,12 @@ export class ConnectLoop<C> {
       failed(error);
       return throwError(() => error);
     }
+    // Inside the attempt's span, so that what a driver's own instrumentation records while
+    // connecting (the ioredis `connect` span, the handshake's commands) nests under it.
+    const run = span.run?.bind(span);
     return openConnection<C>({
       target: params.name,
-      connect: params.connect,
+      connect: run === undefined ? params.connect : (signal) => run(() => params.connect(signal)),
       verify: params.verify,
       dispose: params.dispose,
       timeoutMs: params.connectTimeoutMs,

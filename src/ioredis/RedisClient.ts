@@ -1,57 +1,55 @@
-import type { Redis, RedisOptions } from 'ioredis';
-import type { Observable } from 'rxjs';
-import { ErrorClassifier } from '../classify/ErrorClassifier.js';
+import { inspect } from 'node:util';
+import type { Callback, Command, Redis, RedisOptions } from 'ioredis';
+import type { ReplyMappingFromOptions, WriteableStream } from 'ioredis/built/types.js';
+import { type Observable, Subject, defer, filter, map, of } from 'rxjs';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
-import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
+import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
-import { AbortedError } from '../errors/AbortedError.js';
-import { type Clock, systemClock } from '../internal/Clock.js';
-import type { AttemptContext } from '../retry/AttemptContext.js';
+import { ClosedError } from '../errors/ClosedError.js';
+import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
+import { type Clock, type TimerHandle, systemClock } from '../internal/Clock.js';
+import { safeInvoke } from '../internal/safeInvoke.js';
+import { abortReason } from '../internal/sleep.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
-import { type CommandSpec, commandSpec, commandSpecWith } from './commandSpec.js';
+import { describeError } from '../telemetry/redact.js';
+import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
+import { CommandWatchdog } from './CommandWatchdog.js';
+import { fromIoredisError } from './fromIoredisError.js';
+import { idempotentView } from './idempotentView.js';
+import { internals } from './ioredisInternals.js';
+import { loadIoredis } from './ioredisModule.js';
 import type { RedisClientOptions } from './RedisClientOptions.js';
-import { type RedisArgument, RedisCommands } from './RedisCommands.js';
-import type { RedisConnection } from './RedisConnection.js';
-import { redisConnector } from './redisConnector.js';
-import { resolveRedisClientOptions } from './resolveRedisClientOptions.js';
+import { RedisConnectionError } from './RedisConnectionError.js';
+import { type RedisLink, redisManagerOptions } from './redisManagerOptions.js';
+import {
+  type ResolvedRedisClientOptions,
+  resolveRedisClientOptions,
+} from './resolveRedisClientOptions.js';
+import { type QueuedCommand, sortInFlight } from './sortInFlight.js';
 
-/** Options of one call: `client.command()` and `client.execute()`. */
-export interface RedisCallOptions {
-  /**
-   * Sending it twice is harmless: retry it even after it may have reached the server. For
-   * `command()` the default is the command table's verdict; for `execute()` it is false.
-   */
-  readonly idempotent?: boolean;
-  /** Ends the wait for a connection or for the next retry with `AbortedError`. */
-  readonly signal?: AbortSignal;
-  /**
-   * Gives up waiting (for a connection, between retries) after this many ms with
-   * `AbortedError`. A command already written to the socket is bounded by `commandTimeoutMs`
-   * instead, so that its outcome is reported rather than hidden by the abort.
-   */
-  readonly timeoutMs?: number;
-  /** Names the operation in spans, logs and errors. @default the command name (`execute`: 'redis operation') */
-  readonly description?: string;
-}
+const ioredis = loadIoredis();
+const base = internals(ioredis.Redis.prototype as Redis);
 
-/** Internal wiring (process-wide clients, unit specs); not part of the public options. */
+/** Internal wiring (process-wide clients); not part of the public options. */
 export interface RedisClientWiring {
   /** Read `REDIS_URL` when `url` is not given. */
   readonly fromEnvUrl?: boolean;
   /** Told once when the client closes (the registry forgets it). */
   readonly onClose?: () => void;
-  /** Builds each ioredis instance. @default `new Redis(options)` */
-  readonly createIoredis?: (options: RedisOptions) => Redis;
 }
 
 /**
- * A Redis client with holdfast's reconnect and retry rules over ioredis (see
- * docs/guides/ioredis.md). One `ConnectionManager` owns the connection: ioredis's own reconnect,
- * offline queue and re-send are off, so there is one retry layer and the state you observe is the
- * real connection's. Commands issued while it reconnects wait for it (bounded by the retry
- * policy, `signal` and `timeoutMs`); reads and idempotent writes are retried; a write that may
- * have been applied is never sent twice (`OutcomeUnknownError`).
+ * An ioredis `Redis` whose connection holdfast keeps (docs/guides/ioredis.md, ADR 0012): every
+ * command, `pipeline()`, `multi()`, `defineCommand`, `scanStream`, pub/sub, event and `status`
+ * is ioredis's own, on this one instance for its whole life. holdfast adds `state$`, `events$`,
+ * `ready()`, `close()` and `idempotent`, and owns the reconnect decision: ioredis's own
+ * `retryStrategy` is off, and a `ConnectionManager` (one loop, jittered backoff, budget, breaker,
+ * a span per attempt) calls `connect()` again on this instance. Meanwhile commands wait in
+ * ioredis's offline queue (status `reconnecting`), bounded by the policy: when a cycle gives up
+ * they fail with its error. A command in flight when the connection is lost is sent again only
+ * when that is safe (a read, an idempotent write by the command table, a `readOnly` script, or
+ * one sent through `client.idempotent`); otherwise it fails with `OutcomeUnknownError`.
  *
  * @throws {ConfigurationError} (constructor) an ioredis option holdfast owns, a malformed URL,
  *   duration or retry option
@@ -61,215 +59,475 @@ export interface RedisClientWiring {
  * const value = await client.get('greeting');
  * await client.close();
  */
-export class RedisClient extends RedisCommands {
+export class RedisClient extends ioredis.Redis {
   /** The target's name in states, errors, spans and logs. */
-  readonly name: string;
-  /** Where it connects (`redis://host:port/db`), without password. */
-  readonly target: string;
-  /** The resolved retry policy (reconnects and command retries). */
+  readonly targetName: string;
+  /** The resolved retry policy of the reconnect loop. */
   readonly policy: RetryPolicy;
-  /** The connection's state, replayed to each subscriber; completes after `close()`. */
-  readonly state$: Observable<ConnectionState<RedisConnection>>;
-  /** Attempts, retries, losses and state changes as they happen. */
-  readonly events$: Observable<ConnectionEvent<RedisConnection>>;
 
-  readonly #manager: ConnectionManager<RedisConnection>;
+  #resolved: ResolvedRedisClientOptions;
+  readonly #options: RedisClientOptions;
+  readonly #wiring: RedisClientWiring;
   readonly #clock: Clock;
-  readonly #onClose: (() => void) | undefined;
+  readonly #watchdog: CommandWatchdog;
+  readonly #linkLost = new Subject<{ link: RedisLink; error: Error }>();
+  #manager: ConnectionManager<RedisLink>;
+  #link: RedisLink | undefined;
+  #epoch = 0;
+  #lastError: unknown;
+  #timedOut = false;
+  /** Set by `close()`: nothing reconnects any more. */
+  #closed: ClosedError | undefined;
+  #closing: Promise<void> | undefined;
+  /** Set while a `disconnect()` / QUIT of the user ends the client (until `connect()`). */
+  #endedByUser = false;
+  #idempotent: Redis | undefined;
 
-  /** @param wiring internal: used by `getRedisClient` and unit specs */
+  /** @param wiring internal: used by `getRedisClient` and `duplicate()` */
   constructor(options: RedisClientOptions = {}, wiring: RedisClientWiring = {}) {
-    super();
     const resolved = resolveRedisClientOptions(options, wiring.fromEnvUrl ?? false);
-    const own = resolved.own;
-    this.#clock = own.clock ?? systemClock;
-    this.#onClose = wiring.onClose;
-    this.name = resolved.targetName;
-    this.target = resolved.display;
-    const connector = redisConnector(resolved, this.#clock, own.logger, wiring.createIoredis);
-    this.#manager = new ConnectionManager<RedisConnection>({
-      name: resolved.targetName,
-      ...connector,
-      retry: own.retry ?? {},
-      retryDefaults: resolved.retryDefaults,
-      classifier: own.classifier ?? new ErrorClassifier({ tables: ['redis'] }),
-      target: resolved.target,
-      connectTimeoutMs: resolved.connectTimeoutMs,
-      ...(own.circuitBreaker !== undefined && { circuitBreaker: own.circuitBreaker }),
-      ...(own.budget !== undefined && { budget: own.budget }),
-      ...(own.logger !== undefined && { logger: own.logger }),
-      ...(own.tracer !== undefined && { tracer: own.tracer }),
-      ...(own.meter !== undefined && { meter: own.meter }),
-      ...(own.clock !== undefined && { clock: own.clock }),
-      ...(own.random !== undefined && { random: own.random }),
+    // ioredis types `replyMapping` without `| undefined`, which exactOptionalPropertyTypes
+    // rejects for an options object typed RedisOptions; the value itself passes through.
+    super(resolved.ioredis as RedisOptions & { replyMapping?: 'legacy' });
+    this.#resolved = resolved;
+    this.#options = options;
+    this.#wiring = wiring;
+    this.targetName = resolved.targetName;
+    this.#clock = resolved.own.clock ?? systemClock;
+    this.#watchdog = new CommandWatchdog(this, {
+      clock: this.#clock,
+      commandTimeoutMs: resolved.commandTimeoutMs,
+      healthCheckIntervalMs: resolved.healthCheckIntervalMs,
+      onTimeout: () => {
+        this.#timedOut = true;
+        this.#dropSocket();
+      },
     });
+    this.#manager = this.#newManager();
     this.policy = this.#manager.policy;
-    this.state$ = this.#manager.state$;
-    this.events$ = this.#manager.events$;
+    // Without a listener ioredis prints every error to the console; with one, the error that
+    // made `connect()` fail is reported instead of "Connection is closed.".
+    this.on('error', (error: unknown) => {
+      this.#lastError = error;
+      const logger = resolved.own.logger;
+      if (logger?.debug !== undefined) {
+        safeInvoke(() =>
+          logger.debug?.(`ioredis error on ${this.targetName}: ${describeError(error)}`, {
+            target: this.targetName,
+          }),
+        );
+      }
+    });
+  }
+
+  /** The connection's state, replayed to each subscriber; completes after `close()`. */
+  get state$(): Observable<ConnectionState<RedisLink>> {
+    return this.#manager.state$;
+  }
+
+  /** Attempts, retries, losses and state changes as they happen. */
+  get events$(): Observable<ConnectionEvent<RedisLink>> {
+    return this.#manager.events$;
   }
 
   /** The current state (a snapshot; `state$` for changes). */
-  get state(): ConnectionState<RedisConnection> {
+  get state(): ConnectionState<RedisLink> {
     return this.#manager.state;
   }
 
   /**
-   * The ioredis instance of the current connection, for what holdfast does not wrap (pub/sub,
-   * blocking commands, pipelines, MULTI); undefined while not connected. After a reconnect it is
-   * a new instance: see docs/guides/ioredis.md for subscriptions and blocking commands.
+   * This client, for commands the caller vouches may run twice: a command, pipeline, MULTI or
+   * script sent through it is sent again after a lost connection instead of failing with
+   * `OutcomeUnknownError`. Not for listeners (`on`) or `enableAutoPipelining`.
+   *
+   * @example
+   * await client.idempotent.evalsha(sha, 1, 'lock:a', token); // a script safe to repeat
    */
-  get redis(): Redis | undefined {
-    const state = this.#manager.state;
-    return state.status === 'connected' ? state.connection.redis : undefined;
+  get idempotent(): Redis {
+    return (this.#idempotent ??= idempotentView(this));
   }
 
   /**
-   * Connects (if not connected) and resolves with the ioredis instance. Concurrent callers share
-   * one connect loop.
+   * Resolves once connected, connecting if needed; concurrent callers share one loop.
    *
    * @throws {RetriesExhaustedError} the connect attempts were used up (`cause` = last error)
    * @throws {AbortedError} `signal` fired or `timeoutMs` passed (the loop goes on for others)
    * @throws {ClosedError} the client was closed
    * @throws the fatal error itself (a wrong password: `ReplyError` WRONGPASS), after one attempt
    */
-  async ready(options?: ReadyOptions): Promise<Redis> {
-    const connection = await this.#manager.ready(options);
-    return connection.redis;
+  async ready(options?: ReadyOptions): Promise<this> {
+    this.#reopenIfEnded();
+    await this.#manager.ready(options);
+    return this;
   }
 
   /**
-   * Sends any command, judged by the command table (an unknown command is unsafe: it is never
-   * sent twice).
-   *
-   * @example
-   * await client.call('HINCRBY', 'stats', 'visits', 1);
+   * ioredis's `connect()`, answered by holdfast's loop: resolves once connected (also when
+   * already connected or connecting), rejects as `ready()`. After `disconnect()` or `quit()` it
+   * connects the same instance again; after `close()` it rejects with `ClosedError`.
    */
-  call(command: string, ...args: RedisArgument[]): Promise<unknown> {
-    return this.sendCommand(command, args);
-  }
-
-  /**
-   * Sends any command with per-call options: mark it idempotent (a Lua script you know is safe
-   * to repeat), bound the wait with `signal` or `timeoutMs`.
-   *
-   * @throws {OutcomeUnknownError} it may have been applied before the connection failed
-   * @throws {RetriesExhaustedError} retries used up (`cause` = last error)
-   * @throws {AbortedError} `signal` fired or `timeoutMs` passed while waiting
-   * @throws {ReplyError} the server's error reply when it is not worth retrying (`WRONGTYPE` ...)
-   * @example
-   * await client.command('EVALSHA', [sha, 1, 'lock:a'], { idempotent: true, timeoutMs: 2000 });
-   */
-  command(
-    name: string,
-    args: readonly RedisArgument[],
-    options: RedisCallOptions = {},
-  ): Promise<unknown> {
-    const { idempotent, description, signal, timeoutMs } = options;
-    const spec =
-      idempotent === undefined ? commandSpec(name, args) : commandSpecWith(name, idempotent);
-    if (description === undefined && signal === undefined && timeoutMs === undefined) {
-      return this.#send(spec, args);
+  override connect(callback?: Callback<void>): Promise<void> {
+    const promise = this.ready().then(() => undefined);
+    if (callback !== undefined) {
+      promise.then(
+        () => {
+          callback(null);
+        },
+        (error: unknown) => {
+          callback(error as Error);
+        },
+      );
     }
-    return this.#bounded(options, (bound) =>
-      this.#manager.execute(
-        (connection) => connection.dispatchCall(spec.options.description, spec.ioredisName, args),
-        {
-          description: description ?? spec.options.description,
-          idempotent: spec.options.idempotent,
-          ...(bound !== undefined && { signal: bound }),
-        },
-      ),
-    );
+    return promise;
   }
 
   /**
-   * Runs `fn` with the ioredis instance of a ready connection (a MULTI, a pipeline, several
-   * commands). Retried after a connection failure only when `idempotent: true` (or when the
-   * failure happened before anything was sent); otherwise `OutcomeUnknownError`.
-   *
-   * @throws {OutcomeUnknownError} / {RetriesExhaustedError} / {AbortedError} as `command()`
-   * @example
-   * const [[, a], [, b]] = await client.execute((redis) => redis.multi().get('a').get('b').exec());
+   * ioredis's `sendCommand`, the one door of every command, pipeline and MULTI: a command that
+   * must wait for a connection makes sure holdfast's loop is running (ioredis queues it).
    */
-  execute<T>(
-    fn: (redis: Redis, context: AttemptContext) => Promise<T>,
-    options: RedisCallOptions = {},
-  ): Promise<T> {
-    const description = options.description ?? 'redis operation';
-    return this.#bounded(options, (signal) =>
-      this.#manager.execute(
-        (connection, context) => connection.dispatch(description, (redis) => fn(redis, context)),
-        {
-          description,
-          idempotent: options.idempotent ?? false,
-          ...(signal !== undefined && { signal }),
-        },
-      ),
-    );
+  override sendCommand(command: Command, stream?: WriteableStream): unknown {
+    if (this.status !== 'ready' && #manager in this) this.#demandConnection();
+    return super.sendCommand(command, stream);
   }
 
-  /** Drops the current connection (if any) and connects again now. */
-  reconnect(): void {
-    this.#manager.reconnect();
+  /** ioredis's `disconnect()`; without `reconnect`, it ends holdfast's loop too (`connect()` restarts it). */
+  override disconnect(reconnect = false): void {
+    if (!reconnect && this.#closed === undefined) this.#endByUser();
+    super.disconnect(reconnect);
   }
 
   /**
-   * Closes the client: waiting calls reject with `ClosedError`, the connection is QUIT (bounded
-   * by `quitTimeoutMs`) and dropped; no timer is left. Idempotent.
+   * A new holdfast client with the same options and policy, `override` applied (ioredis options
+   * such as `connectionName`, `db`, `maxRetriesPerRequest: null`, or holdfast's own). ioredis's
+   * `monitor()` gets its MONITOR connection from here too.
+   *
+   * @throws {ConfigurationError} an override holdfast owns
+   */
+  override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
+    override?: Override,
+  ): RedisClient & Redis<ReplyMappingFromOptions<'legacy', Override>> {
+    // ioredis's monitor() asks for `lazyConnect: false` (connect now); holdfast owns the option.
+    const { lazyConnect, ...rest } = override ?? {};
+    const { fromEnvUrl } = this.#wiring;
+    const copy = new RedisClient(
+      { ...this.#options, ...(rest as RedisClientOptions) },
+      fromEnvUrl === undefined ? {} : { fromEnvUrl },
+    );
+    if (lazyConnect === false) copy.connect().catch(() => undefined);
+    return copy as RedisClient & Redis<ReplyMappingFromOptions<'legacy', Override>>;
+  }
+
+  /**
+   * Closes the client: commands waiting for a connection reject with `ClosedError`, the
+   * connection is QUIT (bounded by `quitTimeoutMs`) and dropped; no timer is left. Idempotent.
    */
   close(): Promise<void> {
-    this.#onClose?.();
-    return this.#manager.close();
-  }
-
-  protected sendCommand<T>(name: string, args: readonly RedisArgument[]): Promise<T> {
-    return this.#send(commandSpec(name, args), args);
-  }
-
-  protected sendCommandWith<T>(
-    name: string,
-    args: readonly unknown[],
-    run: (redis: Redis) => Promise<T>,
-  ): Promise<T> {
-    const spec = commandSpec(name, args);
-    return this.#manager.execute(
-      (connection) => connection.dispatch(spec.options.description, run),
-      spec.options,
+    if (this.#closing !== undefined) return this.#closing;
+    this.#closed = new ClosedError(
+      `The Redis client ${this.targetName} is closed; create a new one to connect again.`,
     );
+    this.#wiring.onClose?.();
+    this.#closing = this.#manager.close().then(() => {
+      this.#watchdog.stop();
+      this.#failWaiting(this.#closed ?? new Error('closed'));
+      if (this.status !== 'end') base.setStatus.call(this, 'end');
+    });
+    return this.#closing;
+  }
+
+  /** `RedisClient redis-cache (ready)`: never the options, which hold the password. */
+  override toString(): string {
+    return `RedisClient ${this.targetName} (${this.status})`;
+  }
+
+  toJSON(): { targetName: string; status: string } {
+    return { targetName: this.targetName, status: this.status };
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  #newManager(): ConnectionManager<RedisLink> {
+    const manager = new ConnectionManager<RedisLink>(
+      redisManagerOptions(this.#resolved, {
+        connect: (signal) => this.#open(signal),
+        disconnect: (link) => this.#drop(link),
+        lost: (link) => this.#lostOf(link),
+      }),
+    );
+    manager.state$.subscribe((state) => {
+      if (this.#manager !== manager) return;
+      if (state.status === 'retrying' && this.status === 'reconnecting') {
+        this.emit('reconnecting', state.delayMs);
+      } else if (state.status === 'failed') {
+        // The cycle gave up: what waited fails with its error, and the next command (or
+        // connect()) starts a new cycle, as ioredis's `wait` status means.
+        this.#failWaiting(state.error);
+        base.setStatus.call(this, 'wait');
+      }
+    });
+    return manager;
+  }
+
+  /** One connect attempt of the manager: ioredis's own `connect()` on this same instance. */
+  async #open(signal: AbortSignal): Promise<RedisLink> {
+    if (signal.aborted) throw abortReason(signal);
+    this.#lastError = undefined;
+    const onAbort = (): void => {
+      this.#dropSocket();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await super.connect();
+    } catch (error) {
+      // Read again: the abort may have come while connecting.
+      if (isAborted(signal)) throw abortReason(signal);
+      // connect() rejects with "Connection is closed." whatever happened; the `error` event
+      // before it says what did (ECONNREFUSED, WRONGPASS ...).
+      throw adviseOnAuthFailure(fromIoredisError(this.#lastError ?? error, 'connect'));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    const link = { epoch: (this.#epoch += 1) };
+    this.#link = link;
+    this.#timedOut = false;
+    this.#watchdog.start();
+    return link;
+  }
+
+  /** The manager no longer wants `link` (close, a superseded attempt). Never rejects. */
+  async #drop(link: RedisLink): Promise<void> {
+    if (this.#link !== link) return;
+    this.#link = undefined;
+    this.#watchdog.stop();
+    if (this.#endedByUser) return;
+    if (this.#closed === undefined || this.status !== 'ready') {
+      this.#dropSocket();
+      return;
+    }
+    // close(): QUIT, so that the server frees the client at once, bounded by quitTimeoutMs; then
+    // the socket is dropped and ioredis's close handler ends the instance (status `end`).
+    let timer: TimerHandle = undefined;
+    const ended = new Promise<void>((resolve) => {
+      this.once('end', () => {
+        resolve();
+      });
+    });
+    await Promise.race([
+      this.quit().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = this.#clock.setTimeout(resolve, this.#resolved.quitTimeoutMs);
+      }),
+    ]);
+    this.#dropSocket();
+    await Promise.race([
+      ended,
+      new Promise<void>((resolve) => {
+        this.#clock.clearTimeout(timer);
+        timer = this.#clock.setTimeout(resolve, this.#resolved.quitTimeoutMs);
+      }),
+    ]);
+    this.#clock.clearTimeout(timer);
+  }
+
+  /** Emits once, after ioredis has finished handling the close, when `link` is lost. */
+  #lostOf(link: RedisLink): Observable<Error> {
+    return defer(() =>
+      this.#link === link
+        ? this.#linkLost.pipe(
+            filter((lost) => lost.link === link),
+            map((lost) => lost.error),
+          )
+        : of(this.#closeError('connection')),
+    );
+  }
+
+  /** Drops the socket now (a dead peer never answers the FIN that `disconnect()` waits for). */
+  #dropSocket(): void {
+    if (this.status !== 'end' && this.status !== 'wait' && this.status !== 'reconnecting') {
+      super.disconnect(true);
+    }
+    internals(this).stream?.destroy();
+  }
+
+  /** A command waits: start a cycle unless one runs (or the client ended). */
+  #demandConnection(): void {
+    const status = this.#manager.state.status;
+    if (
+      (status === 'idle' || status === 'failed') &&
+      this.#closed === undefined &&
+      !this.#endedByUser
+    ) {
+      this.#manager.ready().catch(() => undefined);
+    }
+  }
+
+  #endByUser(): void {
+    if (this.#endedByUser) return;
+    this.#endedByUser = true;
+    this.#watchdog.stop();
+    this.#link = undefined;
+    void this.#manager.close();
+    const status = this.status;
+    if (status === 'reconnecting' || status === 'wait') {
+      // No socket, so ioredis will not run its close handler: end here as it would.
+      base.setStatus.call(this, 'end');
+      base.flushQueue.call(this, new Error('Connection is closed.'));
+    }
+  }
+
+  #reopenIfEnded(): void {
+    if (this.#closed !== undefined) throw this.#closed;
+    if (!this.#endedByUser) return;
+    this.#endedByUser = false;
+    this.#manager = this.#newManager();
+  }
+
+  /** Rejects the commands waiting in the offline queue with `error`. */
+  #failWaiting(error: Error): void {
+    base.flushQueue.call(this, error, { offlineQueue: true, commandQueue: false });
+  }
+
+  /** What a command in flight (or the link) failed with when the connection was lost. */
+  #closeError(command: string): RedisConnectionError {
+    return this.#timedOut
+      ? new RedisConnectionError(
+          `No reply to ${command} from ${this.targetName} within commandTimeoutMs (${this.#resolved.commandTimeoutMs} ms): the connection is treated as dead and replaced. Raise commandTimeoutMs if the server is slow rather than gone.`,
+          { code: 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', command, cause: this.#lastError },
+        )
+      : new RedisConnectionError(
+          `The connection to ${this.targetName} closed before the reply to ${command} arrived.`,
+          { code: 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED', command, cause: this.#lastError },
+        );
   }
 
   /**
-   * The hot path of every command: the shared, frozen spec as the manager's options, one
-   * function per call (the operation, which a retry runs again), and ioredis's own promise
-   * under the manager's single `then` (a failure is converted there, by the connector's
-   * `mapError`, exactly once).
+   * ioredis is closing the socket (`setStatus('close')`, first step of its close handler, before
+   * it looks at its queues). Unless the user or `close()` ended the client, holdfast takes the
+   * unanswered commands out of ioredis's hands: safe ones go to the front of the offline queue
+   * (sent again once reconnected), the others fail with `OutcomeUnknownError`.
    */
-  #send<T>(spec: CommandSpec, args: readonly RedisArgument[]): Promise<T> {
-    return this.#manager.execute(
-      (connection) => connection.dispatchCall<T>(spec.options.description, spec.ioredisName, args),
-      spec.options,
-    );
-  }
-
-  /** Runs `run` with the caller's signal, combined with a `timeoutMs` timer on the clock. */
-  #bounded<T>(
-    options: RedisCallOptions,
-    run: (signal: AbortSignal | undefined) => Promise<T>,
-  ): Promise<T> {
-    const { timeoutMs, signal } = options;
-    if (timeoutMs === undefined) return run(signal);
-    const controller = new AbortController();
-    const timer = this.#clock.setTimeout(() => {
-      controller.abort(
-        new AbortedError(
-          `Waited timeoutMs (${timeoutMs}) for ${this.name}; nothing further was sent. Raise timeoutMs to wait longer.`,
+  #onSocketClose(): void {
+    const self = internals(this);
+    if (self.manuallyClosing && this.#closed === undefined) this.#endByUser();
+    if (this.#endedByUser || this.#closed !== undefined) return;
+    this.#watchdog.stop();
+    const lost = this.#link;
+    this.#link = undefined;
+    if (lost !== undefined) {
+      const error = this.#closeError('connection');
+      // After ioredis's close handler has run: the manager then reconnects at once.
+      process.nextTick(() => {
+        this.#linkLost.next({ link: lost, error });
+      });
+    }
+    // Only a ready connection's queue holds the caller's commands; while connecting it holds
+    // ioredis's handshake, which ioredis fails itself.
+    const wasReady = self.status === 'ready' || self.status === 'monitoring';
+    if (self.commandQueue.length === 0 || !wasReady) {
+      return;
+    }
+    const inFlight = self.commandQueue.toArray();
+    self.resetCommandQueue();
+    const { resend, unknown } = sortInFlight(inFlight, newMulti);
+    this.#logInFlight(resend, unknown);
+    for (const item of unknown) {
+      const name = item.command.name.toUpperCase();
+      item.command.reject(
+        new OutcomeUnknownError(
+          `${name} may have been applied: the connection to ${this.targetName} was lost before its reply arrived, and holdfast sends a command again only when that is safe. Check whether it took effect, or send it through \`client.idempotent\` if running it twice is harmless.`,
+          { cause: this.#closeError(name), operation: name },
         ),
       );
-    }, timeoutMs);
-    const combined =
-      signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-    return run(combined).finally(() => {
-      this.#clock.clearTimeout(timer);
+    }
+    if (resend.length === 0) return;
+    const waiting = self.offlineQueue.toArray();
+    self.resetOfflineQueue();
+    for (const item of [...resend, ...waiting]) self.offlineQueue.push(item);
+  }
+
+  /** One INFO line per lost connection that had commands in flight. */
+  #logInFlight(resend: readonly QueuedCommand[], unknown: readonly QueuedCommand[]): void {
+    const logger = this.#resolved.own.logger;
+    if (logger === undefined) return;
+    const message = `The connection to ${this.targetName} was lost with ${resend.length + unknown.length} commands in flight: re-sending ${resend.length} once reconnected (${tally(resend)}), ${unknown.length} may have been applied and fail with OutcomeUnknownError (${tally(unknown)})`;
+    safeInvoke(() => {
+      logger.info(message, {
+        target: this.targetName,
+        resent: resend.length,
+        unknown: unknown.length,
+      });
     });
   }
+
+  /** True while holdfast's loop will connect again after this close. */
+  #reconnects(): boolean {
+    return this.#closed === undefined && !this.#endedByUser;
+  }
+
+  static {
+    // ioredis's types call these private, so they are installed on this subclass's prototype
+    // (never on ioredis's): every status change and every queue failure passes through them.
+    Object.defineProperties(RedisClient.prototype, {
+      setStatus: {
+        value(this: RedisClient, status: string, arg?: unknown): void {
+          if (#manager in this) {
+            if (status === 'close') this.#onSocketClose();
+            else if (status === 'end' && this.#reconnects()) {
+              // ioredis gave up (its retryStrategy is off); holdfast's loop has not: commands
+              // keep waiting in the offline queue, as during ioredis's own reconnect wait. A
+              // socket that closes after the cycle gave up leaves `wait` (connect on demand).
+              internals(this).status =
+                this.#manager.state.status === 'failed' ? 'wait' : 'reconnecting';
+              return;
+            }
+          }
+          base.setStatus.call(this, status, arg);
+        },
+        writable: true,
+        configurable: true,
+      },
+      flushQueue: {
+        value(
+          this: RedisClient,
+          error: Error,
+          options?: { offlineQueue?: boolean; commandQueue?: boolean },
+        ): void {
+          if (#manager in this && this.#reconnects()) {
+            // Still reconnecting: what waits for the connection keeps waiting.
+            base.flushQueue.call(this, error, { ...options, offlineQueue: false });
+            return;
+          }
+          if (#manager in this && this.#closed !== undefined && options?.offlineQueue !== false) {
+            base.flushQueue.call(this, this.#closed, { offlineQueue: true, commandQueue: false });
+          }
+          base.flushQueue.call(this, error, options);
+        },
+        writable: true,
+        configurable: true,
+      },
+    });
+  }
+}
+
+/** `GET x2, SET x1`: the command names of `items`, counted. */
+function tally(items: readonly QueuedCommand[]): string {
+  const counts = new Map<string, number>();
+  for (const { command } of items) {
+    const name = command.name.toUpperCase();
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, count]) => `${name} x${count}`).join(', ') || 'none';
+}
+
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+/** A MULTI for a transaction sent again whose own MULTI was answered before the loss. */
+function newMulti(select: number): QueuedCommand {
+  const command: Command = new ioredis.Command('multi');
+  command.promise.catch(() => undefined);
+  return { command, select };
 }

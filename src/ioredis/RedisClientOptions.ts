@@ -14,21 +14,37 @@ import type { TelemetryOptions } from '../telemetry/TelemetryOptions.js';
 export const ownedIoredisOptions = {
   retryStrategy: 'holdfast reconnects; configure `retry` (or REDIS_RETRY_*) instead',
   maxRetriesPerRequest:
-    'holdfast decides per command whether it is sent again (the command table, `idempotent: true`)',
-  enableOfflineQueue: 'commands wait for holdfast’s ready() instead of an ioredis queue',
-  offlineQueue: 'commands wait for holdfast’s ready() instead of an ioredis queue',
+    'holdfast decides per command whether it is sent again (the command table, `client.idempotent`); only `null` (what BullMQ asks for) is accepted',
+  enableOfflineQueue:
+    'commands wait in the offline queue while holdfast reconnects, bounded by `retry`',
   autoResendUnfulfilledCommands:
-    'holdfast never re-sends a command whose outcome is unknown (OutcomeUnknownError)',
+    'holdfast re-sends an unanswered command only when it is safe, else OutcomeUnknownError',
   reconnectOnError: 'holdfast classifies error replies (READONLY, LOADING ...) itself',
-  lazyConnect: 'holdfast connects on the first command or ready(), never in the constructor',
-  enableReadyCheck: 'holdfast verifies each connection with PING and retries LOADING itself',
+  lazyConnect:
+    'holdfast connects on the first command, connect() or ready(), never in the constructor',
   commandTimeout: 'use `commandTimeoutMs`, which also replaces the dead connection',
   sentinelRetryStrategy:
     'one connect attempt asks each sentinel once; holdfast’s `retry` owns the waits between attempts',
-  monitor: 'MONITOR runs on `client.redis.monitor()`',
 } as const satisfies Partial<Record<keyof RedisOptions, string>>;
 
 export type OwnedIoredisOption = keyof typeof ownedIoredisOptions;
+
+/**
+ * The values holdfast gives the options it owns. ioredis never reconnects on its own
+ * (`retryStrategy: null`: its close handler ends the socket and holdfast's loop calls `connect()`
+ * on the same instance); the offline queue holds commands while holdfast reconnects; nothing is
+ * re-sent by ioredis. `maxRetriesPerRequest` only matters with an ioredis retryStrategy, so it is
+ * `null`, which is also what BullMQ requires of a worker's connection. Giving one of these
+ * options with exactly this value is accepted (BullMQ's `duplicate({ maxRetriesPerRequest: null })`).
+ */
+export const ownedValues = {
+  lazyConnect: true,
+  retryStrategy: null,
+  maxRetriesPerRequest: null,
+  enableOfflineQueue: true,
+  autoResendUnfulfilledCommands: false,
+  reconnectOnError: null,
+} as const satisfies RedisOptions;
 
 /** holdfast's own options of a Redis client (the rest are ioredis's). */
 export interface RedisClientOwnOptions extends TelemetryOptions {
@@ -88,7 +104,11 @@ export interface RedisClientOwnOptions extends TelemetryOptions {
  *   retry: { maxRetries: 5 },
  * });
  */
-export type RedisClientOptions = RedisClientOwnOptions & Omit<RedisOptions, OwnedIoredisOption>;
+export type RedisClientOptions = RedisClientOwnOptions &
+  Omit<RedisOptions, OwnedIoredisOption> & {
+    /** Accepted only as `null` (BullMQ's requirement), which is what holdfast sets. */
+    readonly maxRetriesPerRequest?: null;
+  };
 
 /** The keys of `RedisClientOwnOptions` (everything else goes to ioredis). */
 export const ownOptionKeys = [

@@ -1,35 +1,16 @@
-// holdfast/ioredis: the retrying ioredis client (issue 5). Only this entry point imports ioredis.
+// holdfast/ioredis: ioredis's own Redis, kept connected by holdfast. Only this entry point
+// imports ioredis.
 export { createRedisClient, getRedisClient } from './getRedisClient.js';
-export { RedisClient, type RedisCallOptions } from './RedisClient.js';
+export { RedisClient } from './RedisClient.js';
+export type { RedisLink } from './redisManagerOptions.js';
 export {
   type OwnedIoredisOption,
   type RedisClientOptions,
   type RedisClientOwnOptions,
   ownedIoredisOptions,
 } from './RedisClientOptions.js';
-export {
-  RedisCommands,
-  type RedisArgument,
-  type RedisFieldMap,
-  type RedisKey,
-} from './RedisCommands.js';
-export { RedisConnection } from './RedisConnection.js';
 export { RedisConnectionError, type RedisConnectionErrorCode } from './RedisConnectionError.js';
-export {
-  type CommandRule,
-  type CommandSafety,
-  blockingCommands,
-  commandSafety,
-  commandTable,
-  isBlockingCommand,
-  isResendable,
-} from './commandTable.js';
-export {
-  type IoredisStatus,
-  connectionStatusOf,
-  ioredisStatusTable,
-  ioredisStatuses,
-} from './ioredisStatus.js';
+export { type CommandSafety, commandSafety } from './commandTable.js';
 
-// Shared circuit-breaker store in Redis (issue 7)
+// Shared circuit-breaker and budget store in Redis (issue 7)
 export { RedisSharedStore, type RedisSharedStoreOptions } from './shared/RedisSharedStore.js';

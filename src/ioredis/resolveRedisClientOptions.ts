@@ -11,6 +11,7 @@ import {
   type RedisClientOwnOptions,
   ownOptionKeys,
   ownedIoredisOptions,
+  ownedValues,
 } from './RedisClientOptions.js';
 
 /** A client's options, validated and split between holdfast and ioredis. */
@@ -31,23 +32,6 @@ export interface ResolvedRedisClientOptions {
   readonly quitTimeoutMs: number;
   readonly own: RedisClientOwnOptions;
 }
-
-/**
- * The values holdfast gives the ioredis options it owns: no reconnect, no offline queue, no
- * re-send, no ready-check loop; each instance is one connection, opened by `connect()`.
- * `maxRetriesPerRequest: 0` (not `null`, which would let a command wait forever) only matters
- * if a custom Connector made ioredis reconnect anyway: queued commands then fail at once.
- */
-const ownedValues = {
-  lazyConnect: true,
-  retryStrategy: null,
-  maxRetriesPerRequest: 0,
-  enableOfflineQueue: false,
-  autoResendUnfulfilledCommands: false,
-  reconnectOnError: null,
-  enableReadyCheck: false,
-  sentinelRetryStrategy: () => null,
-} as const satisfies RedisOptions;
 
 const ownKeys: ReadonlySet<string> = new Set(ownOptionKeys);
 
@@ -74,6 +58,7 @@ export function resolveRedisClientOptions(
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (Object.hasOwn(ownedIoredisOptions, key)) {
+      if (isOwnedValue(key, value)) continue;
       throw new ConfigurationError(
         `The ioredis option \`${key}\` is managed by holdfast: ${ownedIoredisOptions[key as keyof typeof ownedIoredisOptions]}. Remove it.`,
         { option: key },
@@ -85,15 +70,21 @@ export function resolveRedisClientOptions(
   const urlText = options.url ?? (fromEnvUrl ? nonEmpty(env.REDIS_URL) : undefined);
   const where = options.url === undefined ? 'REDIS_URL' : 'url';
   const parsed = urlText === undefined ? undefined : parseRedisUrl(urlText, where);
-  for (const key of Object.keys(parsed?.options ?? {})) {
+  for (const [key, value] of Object.entries(parsed?.options ?? {})) {
     if (Object.hasOwn(ownedIoredisOptions, key)) {
+      if (isOwnedValue(key, value)) continue;
       throw new ConfigurationError(
         `${where} sets the ioredis option \`${key}\`, which is managed by holdfast. Remove it from the URL.`,
         { option: where },
       );
     }
   }
-  const ioredis: RedisOptions = { ...parsed?.options, ...passed, ...ownedValues };
+  const ioredis: RedisOptions = {
+    ...parsed?.options,
+    ...passed,
+    ...ownedValues,
+    sentinelRetryStrategy: () => null,
+  };
   const retryDefaults = retryPolicyFromEnv('REDIS', redisRetryDefaults, env);
   const policy = resolveRetryPolicy(
     options.retry ?? {},
@@ -119,6 +110,11 @@ export function resolveRedisClientOptions(
     quitTimeoutMs: duration('quitTimeoutMs', options.quitTimeoutMs, 1000, 0),
     own: own,
   };
+}
+
+/** True when an owned option is given with the value holdfast sets anyway. */
+function isOwnedValue(key: string, value: unknown): boolean {
+  return Object.hasOwn(ownedValues, key) && ownedValues[key as keyof typeof ownedValues] === value;
 }
 
 function duration(name: string, value: unknown, fallback: number, min: number): number {
