@@ -3,13 +3,14 @@
 // deleted afterwards; the shared server is never reconfigured.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { CircuitEvent } from '../../src/breaker/CircuitEvent.js';
 import { CircuitBreaker } from '../../src/breaker/CircuitBreaker.js';
 import type { SharedBreakerOptions } from '../../src/breaker/CircuitBreakerOptions.js';
 import { ConsecutiveFailures } from '../../src/breaker/ConsecutiveFailures.js';
 import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
 import { transient } from '../../src/classify/Classification.js';
+import { createRedisClient } from '../../src/ioredis/getRedisClient.js';
 import { RedisSharedStore } from '../../src/ioredis/shared/RedisSharedStore.js';
 import { sharedStoreContract } from '../breaker/sharedStoreContract.js';
 import { eventually } from '../helpers/eventually.js';
@@ -30,13 +31,9 @@ describe('shared circuit breaker through the real Redis', function () {
   const stores: RedisSharedStore[] = [];
   const breakers: CircuitBreaker[] = [];
 
+  /** A holdfast client: the store runs its scripts on it and subscribes on its duplicate(). */
   function client(): Redis {
-    const redis = new Redis({
-      host: '127.0.0.1',
-      port: 6379,
-      enableOfflineQueue: true,
-      commandTimeout: 2000,
-    });
+    const redis = createRedisClient({ host: '127.0.0.1', port: 6379, commandTimeoutMs: 2000 });
     clients.push(redis);
     return redis;
   }

@@ -366,6 +366,7 @@ export class RedisClient extends ioredis.Redis {
   #endByUser(): void {
     if (this.#endedByUser) return;
     this.#endedByUser = true;
+    this.#wiring.onClose?.();
     this.#watchdog.stop();
     this.#link = undefined;
     void this.#manager.close();

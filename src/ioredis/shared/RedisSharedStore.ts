@@ -18,8 +18,9 @@ import { applyBudgetScript } from './sharedBudgetScripts.js';
 
 export interface RedisSharedStoreOptions {
   /**
-   * The client the scripts run on. Give it `enableOfflineQueue: false` and a `commandTimeout`
-   * so that a store outage fails fast and the breakers fall back to local state at once.
+   * The client the scripts run on: a holdfast client (`createRedisClient`), or a plain ioredis
+   * one with `enableOfflineQueue: false` and a `commandTimeout`. Either way each request is
+   * bounded by the breaker's or budget's `shared.timeoutMs`, after which it falls back to local state.
    */
   readonly client: Redis;
   /** Prefix of every key and of the channel; use one per service. @default 'holdfast:' */
