@@ -1,12 +1,18 @@
 import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
-import { Redis, type RedisOptions } from 'ioredis';
+import type * as Ioredis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../internal/Clock.js';
+import { requirePeer } from '../internal/requirePeer.js';
 import { abortReason } from '../internal/sleep.js';
 import type { Logger } from '../telemetry/Logger.js';
 import { fromIoredisError } from './fromIoredisError.js';
 import { RedisConnection } from './RedisConnection.js';
 import type { ResolvedRedisClientOptions } from './resolveRedisClientOptions.js';
+
+// Loaded, not imported: without ioredis installed, importing holdfast/ioredis says what to do.
+const { Redis } = requirePeer('ioredis', 'holdfast/ioredis') as typeof Ioredis;
+type Redis = Ioredis.Redis;
 
 /** The ConnectionManager callbacks of a Redis client. */
 export interface RedisConnector {
