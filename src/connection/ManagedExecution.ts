@@ -12,6 +12,7 @@ import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { describeError } from '../telemetry/redact.js';
 import type { ManagerExecuteOptions } from './ConnectionManagerOptions.js';
 import type { RetryContext } from './RetryContext.js';
+import { plural } from '../internal/plural.js';
 
 /** What `ManagedExecution` needs from its `ConnectionManager`. */
 export interface ExecutionHost<C> extends RetryContext {
@@ -246,17 +247,17 @@ export class ManagedExecution<C> {
     op: OperationTelemetry,
   ): string | undefined {
     const policy = this.#host.policy;
-    if (attempt > policy.maxRetries) return `after ${attempt - 1} retries`;
+    if (attempt > policy.maxRetries) return `after ${plural(attempt - 1, 'retry', 'retries')}`;
     const deadline = policy.maxElapsedMs;
     if (deadline !== undefined && this.#host.scheduler.now() + delay - started > deadline) {
-      return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
+      return `within maxElapsedMs (${deadline}) after ${plural(attempt, 'attempt')}`;
     }
     if (this.#budget !== undefined && !this.#budgetAllows(this.#budget, classification.kind)) {
       op.event(spanEventNames.budgetExhausted, {
         [holdfastAttributes.errorKind]: classification.kind,
         [holdfastAttributes.attemptCount]: attempt,
       });
-      return `after ${attempt} attempts: the retry budget is spent`;
+      return `after ${plural(attempt, 'attempt')}: the retry budget is spent`;
     }
     return undefined;
   }

@@ -16,6 +16,7 @@ import type { AttemptContext } from './AttemptContext.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from './hooks.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
+import { plural } from '../internal/plural.js';
 
 export interface RetryHandlerOptions extends RetryOptions {
   /** Name used in errors, spans and log lines. @default 'operation' */
@@ -263,10 +264,10 @@ export class RetryHandler {
   ): RetriesExhaustedError {
     const why =
       reason === 'retries'
-        ? `after ${attempts - 1} retries`
+        ? `after ${plural(attempts - 1, 'retry', 'retries')}`
         : reason === 'deadline'
-          ? `within maxElapsedMs (${this.policy.maxElapsedMs}) after ${attempts} attempts`
-          : `after ${attempts} attempts: the retry budget is spent`;
+          ? `within maxElapsedMs (${this.policy.maxElapsedMs}) after ${plural(attempts, 'attempt')}`
+          : `after ${plural(attempts, 'attempt')}: the retry budget is spent`;
     return new RetriesExhaustedError(
       `${description} failed ${why}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
       { cause: error, attempts, target: this.name, reason },

@@ -23,6 +23,7 @@ import { describeError } from '../telemetry/redact.js';
 import type { RetryBudgetHook } from './hooks.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
+import { plural } from '../internal/plural.js';
 
 /** Anything that classifies errors; an `ErrorClassifier` is one. */
 export interface Classifies {
@@ -123,14 +124,14 @@ export function retryWithBackoff<T>(
     elapsed: number,
     classification: Classification & { kind: 'transient' | 'throttled' },
   ): string | undefined {
-    if (attempt > resolved.maxRetries) return `after ${attempt - 1} retries`;
+    if (attempt > resolved.maxRetries) return `after ${plural(attempt - 1, 'retry', 'retries')}`;
     const deadline = resolved.maxElapsedMs;
     if (deadline !== undefined && elapsed + delay > deadline) {
-      return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
+      return `within maxElapsedMs (${deadline}) after ${plural(attempt, 'attempt')}`;
     }
     // Asked last: a yes spends a token, which must not be wasted on a loop that stops anyway.
     if (budget !== undefined && !budget.tryRetry(classification.kind)) {
-      return `after ${attempt} attempts: the retry budget is spent`;
+      return `after ${plural(attempt, 'attempt')}: the retry budget is spent`;
     }
     return undefined;
   }
