@@ -6,6 +6,7 @@ import type { Clock } from '../internal/Clock.js';
 import { requirePeer } from '../internal/requirePeer.js';
 import { abortReason } from '../internal/sleep.js';
 import type { Logger } from '../telemetry/Logger.js';
+import { safeLogger } from '../telemetry/safeLogger.js';
 import { fromIoredisError } from './fromIoredisError.js';
 import { RedisConnection } from './RedisConnection.js';
 import type { ResolvedRedisClientOptions } from './resolveRedisClientOptions.js';
@@ -41,7 +42,9 @@ export function redisConnector(
     commandTimeoutMs: resolved.commandTimeoutMs,
     healthCheckIntervalMs: resolved.healthCheckIntervalMs,
     quitTimeoutMs: resolved.quitTimeoutMs,
-    logger,
+    // Redacted, and a pino logger used with its own argument order, like every other line.
+    logger: logger === undefined ? undefined : safeLogger(logger),
+    targetName: resolved.targetName,
   };
   return {
     async connect(signal) {
