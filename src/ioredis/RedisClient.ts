@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import type * as Ioredis from 'ioredis';
 import type { Callback, Command, Redis, RedisOptions } from 'ioredis';
 import type { ReplyMappingFromOptions, WriteableStream } from 'ioredis/built/types.js';
 import { type Observable, Subject, defer, filter, map, of } from 'rxjs';
@@ -9,16 +10,18 @@ import type { ConnectionState } from '../connection/ConnectionState.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { type Clock, type TimerHandle, systemClock } from '../internal/Clock.js';
+import { requirePeer } from '../internal/requirePeer.js';
 import { safeInvoke } from '../internal/safeInvoke.js';
 import { abortReason } from '../internal/sleep.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
+import type { Logger } from '../telemetry/Logger.js';
 import { describeError } from '../telemetry/redact.js';
+import { safeLogger } from '../telemetry/safeLogger.js';
 import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
 import { CommandWatchdog } from './CommandWatchdog.js';
 import { fromIoredisError } from './fromIoredisError.js';
 import { idempotentView } from './idempotentView.js';
 import { internals } from './ioredisInternals.js';
-import { loadIoredis } from './ioredisModule.js';
 import type { RedisClientOptions } from './RedisClientOptions.js';
 import { RedisConnectionError } from './RedisConnectionError.js';
 import { type RedisLink, redisManagerOptions } from './redisManagerOptions.js';
@@ -28,7 +31,10 @@ import {
 } from './resolveRedisClientOptions.js';
 import { type QueuedCommand, sortInFlight } from './sortInFlight.js';
 
-const ioredis = loadIoredis();
+// Loaded with require(), not imported: without ioredis installed, importing holdfast/ioredis says
+// what to do; and the OpenTelemetry ioredis instrumentation patches Redis.prototype through a
+// require hook only, which this load goes through (an ESM import would not, without a loader).
+const ioredis = requirePeer('ioredis', 'holdfast/ioredis') as typeof Ioredis;
 const base = internals(ioredis.Redis.prototype as Redis);
 
 /** Internal wiring (process-wide clients); not part of the public options. */
@@ -69,6 +75,8 @@ export class RedisClient extends ioredis.Redis {
   readonly #options: RedisClientOptions;
   readonly #wiring: RedisClientWiring;
   readonly #clock: Clock;
+  /** The user's logger, redacting (and pino-aware); undefined without one. */
+  readonly #logger: Logger | undefined;
   readonly #watchdog: CommandWatchdog;
   readonly #linkLost = new Subject<{ link: RedisLink; error: Error }>();
   #manager: ConnectionManager<RedisLink>;
@@ -94,6 +102,7 @@ export class RedisClient extends ioredis.Redis {
     this.#wiring = wiring;
     this.targetName = resolved.targetName;
     this.#clock = resolved.own.clock ?? systemClock;
+    this.#logger = resolved.own.logger === undefined ? undefined : safeLogger(resolved.own.logger);
     this.#watchdog = new CommandWatchdog(this, {
       clock: this.#clock,
       commandTimeoutMs: resolved.commandTimeoutMs,
@@ -109,7 +118,7 @@ export class RedisClient extends ioredis.Redis {
     // made `connect()` fail is reported instead of "Connection is closed.".
     this.on('error', (error: unknown) => {
       this.#lastError = error;
-      const logger = resolved.own.logger;
+      const logger = this.#logger;
       if (logger?.debug !== undefined) {
         safeInvoke(() =>
           logger.debug?.(`ioredis error on ${this.targetName}: ${describeError(error)}`, {
@@ -450,7 +459,7 @@ export class RedisClient extends ioredis.Redis {
 
   /** One INFO line per lost connection that had commands in flight. */
   #logInFlight(resend: readonly QueuedCommand[], unknown: readonly QueuedCommand[]): void {
-    const logger = this.#resolved.own.logger;
+    const logger = this.#logger;
     if (logger === undefined) return;
     const message = `The connection to ${this.targetName} was lost with ${resend.length + unknown.length} commands in flight: re-sending ${resend.length} once reconnected (${tally(resend)}), ${unknown.length} may have been applied and fail with OutcomeUnknownError (${tally(unknown)})`;
     safeInvoke(() => {
