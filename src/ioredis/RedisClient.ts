@@ -8,8 +8,7 @@ import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
 import { ClosedError } from '../errors/ClosedError.js';
-import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
-import { type Clock, type TimerHandle, systemClock } from '../internal/Clock.js';
+import { type Clock, systemClock } from '../internal/Clock.js';
 import { requirePeer } from '../internal/requirePeer.js';
 import { safeInvoke } from '../internal/safeInvoke.js';
 import { abortReason } from '../internal/sleep.js';
@@ -23,13 +22,15 @@ import { fromIoredisError } from './fromIoredisError.js';
 import { idempotentView } from './idempotentView.js';
 import { internals } from './ioredisInternals.js';
 import type { RedisClientOptions } from './RedisClientOptions.js';
-import { RedisConnectionError } from './RedisConnectionError.js';
+import { lostConnectionError } from './lostConnectionError.js';
+import { quitThenDrop } from './quitThenDrop.js';
+import type { RedisConnectionError } from './RedisConnectionError.js';
 import { type RedisLink, redisManagerOptions } from './redisManagerOptions.js';
 import {
   type ResolvedRedisClientOptions,
   resolveRedisClientOptions,
 } from './resolveRedisClientOptions.js';
-import { type QueuedCommand, sortInFlight } from './sortInFlight.js';
+import { type InFlightContext, takeOverInFlight } from './takeOverInFlight.js';
 
 // Loaded with require(), not imported: without ioredis installed, importing holdfast/ioredis says
 // what to do; and the OpenTelemetry ioredis instrumentation patches Redis.prototype through a
@@ -90,6 +91,7 @@ export class RedisClient extends ioredis.Redis {
   /** Set while a `disconnect()` / QUIT of the user ends the client (until `connect()`). */
   #endedByUser = false;
   #idempotent: Redis | undefined;
+  readonly #inFlight: InFlightContext;
 
   /** @param wiring internal: used by `getRedisClient` and `duplicate()` */
   constructor(options: RedisClientOptions = {}, wiring: RedisClientWiring = {}) {
@@ -103,6 +105,12 @@ export class RedisClient extends ioredis.Redis {
     this.targetName = resolved.targetName;
     this.#clock = resolved.own.clock ?? systemClock;
     this.#logger = resolved.own.logger === undefined ? undefined : safeLogger(resolved.own.logger);
+    this.#inFlight = {
+      targetName: this.targetName,
+      logger: this.#logger,
+      closeError: (command) => this.#closeError(command),
+      newCommand: (name) => new ioredis.Command(name),
+    };
     this.#watchdog = new CommandWatchdog(this, {
       clock: this.#clock,
       commandTimeoutMs: resolved.commandTimeoutMs,
@@ -315,29 +323,10 @@ export class RedisClient extends ioredis.Redis {
       this.#dropSocket();
       return;
     }
-    // close(): QUIT, so that the server frees the client at once, bounded by quitTimeoutMs; then
-    // the socket is dropped and ioredis's close handler ends the instance (status `end`).
-    let timer: TimerHandle = undefined;
-    const ended = new Promise<void>((resolve) => {
-      this.once('end', () => {
-        resolve();
-      });
+    // close(): QUIT bounded by quitTimeoutMs, then the socket; resolves once the instance ended.
+    await quitThenDrop(this, this.#clock, this.#resolved.quitTimeoutMs, () => {
+      this.#dropSocket();
     });
-    await Promise.race([
-      this.quit().catch(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = this.#clock.setTimeout(resolve, this.#resolved.quitTimeoutMs);
-      }),
-    ]);
-    this.#dropSocket();
-    await Promise.race([
-      ended,
-      new Promise<void>((resolve) => {
-        this.#clock.clearTimeout(timer);
-        timer = this.#clock.setTimeout(resolve, this.#resolved.quitTimeoutMs);
-      }),
-    ]);
-    this.#clock.clearTimeout(timer);
   }
 
   /** Emits once, after ioredis has finished handling the close, when `link` is lost. */
@@ -401,15 +390,15 @@ export class RedisClient extends ioredis.Redis {
 
   /** What a command in flight (or the link) failed with when the connection was lost. */
   #closeError(command: string): RedisConnectionError {
-    return this.#timedOut
-      ? new RedisConnectionError(
-          `No reply to ${command} from ${this.targetName} within commandTimeoutMs (${this.#resolved.commandTimeoutMs} ms): the connection is treated as dead and replaced. Raise commandTimeoutMs if the server is slow rather than gone.`,
-          { code: 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', command, cause: this.#lastError },
-        )
-      : new RedisConnectionError(
-          `The connection to ${this.targetName} closed before the reply to ${command} arrived.`,
-          { code: 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED', command, cause: this.#lastError },
-        );
+    return lostConnectionError(
+      {
+        targetName: this.targetName,
+        timedOut: this.#timedOut,
+        commandTimeoutMs: this.#resolved.commandTimeoutMs,
+        cause: this.#lastError,
+      },
+      command,
+    );
   }
 
   /**
@@ -434,41 +423,8 @@ export class RedisClient extends ioredis.Redis {
     }
     // Only a ready connection's queue holds the caller's commands; while connecting it holds
     // ioredis's handshake, which ioredis fails itself.
-    const wasReady = self.status === 'ready' || self.status === 'monitoring';
-    if (self.commandQueue.length === 0 || !wasReady) {
-      return;
-    }
-    const inFlight = self.commandQueue.toArray();
-    self.resetCommandQueue();
-    const { resend, unknown } = sortInFlight(inFlight, newMulti);
-    this.#logInFlight(resend, unknown);
-    for (const item of unknown) {
-      const name = item.command.name.toUpperCase();
-      item.command.reject(
-        new OutcomeUnknownError(
-          `${name} may have been applied: the connection to ${this.targetName} was lost before its reply arrived, and holdfast sends a command again only when that is safe. Check whether it took effect, or send it through \`client.idempotent\` if running it twice is harmless.`,
-          { cause: this.#closeError(name), operation: name },
-        ),
-      );
-    }
-    if (resend.length === 0) return;
-    const waiting = self.offlineQueue.toArray();
-    self.resetOfflineQueue();
-    for (const item of [...resend, ...waiting]) self.offlineQueue.push(item);
-  }
-
-  /** One INFO line per lost connection that had commands in flight. */
-  #logInFlight(resend: readonly QueuedCommand[], unknown: readonly QueuedCommand[]): void {
-    const logger = this.#logger;
-    if (logger === undefined) return;
-    const message = `The connection to ${this.targetName} was lost with ${resend.length + unknown.length} commands in flight: re-sending ${resend.length} once reconnected (${tally(resend)}), ${unknown.length} may have been applied and fail with OutcomeUnknownError (${tally(unknown)})`;
-    safeInvoke(() => {
-      logger.info(message, {
-        target: this.targetName,
-        resent: resend.length,
-        unknown: unknown.length,
-      });
-    });
+    if (self.status !== 'ready' && self.status !== 'monitoring') return;
+    takeOverInFlight(this, this.#inFlight);
   }
 
   /** True while holdfast's loop will connect again after this close. */
@@ -521,23 +477,6 @@ export class RedisClient extends ioredis.Redis {
   }
 }
 
-/** `GET x2, SET x1`: the command names of `items`, counted. */
-function tally(items: readonly QueuedCommand[]): string {
-  const counts = new Map<string, number>();
-  for (const { command } of items) {
-    const name = command.name.toUpperCase();
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  return [...counts].map(([name, count]) => `${name} x${count}`).join(', ') || 'none';
-}
-
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
-}
-
-/** A MULTI for a transaction sent again whose own MULTI was answered before the loss. */
-function newMulti(select: number): QueuedCommand {
-  const command: Command = new ioredis.Command('multi');
-  command.promise.catch(() => undefined);
-  return { command, select };
 }
