@@ -10,7 +10,7 @@ const maxDepth = 5;
  *
  * False for everything the server answered (authentication, too many connections, LOADING,
  * shutdown) and for timeouts, resets and unreachable networks: those say a server, or a network
- * path, is there, and must not be probed (docs/decisions/0012-probe-and-call-wait-limit.md).
+ * path, is there, and must not be probed (docs/decisions/0017-probe-and-call-wait-limit.md).
  *
  * @example
  * nobodyListening(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })); // true

@@ -14,6 +14,7 @@ import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
 import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
+import type { ProbeWatch } from './ProbeWatch.js';
 import type { StatePublisher } from './StatePublisher.js';
 import type { RetryContext } from './RetryContext.js';
 import { toError } from './toError.js';
@@ -30,6 +31,13 @@ export interface ConnectLoopParams<C> extends RetryContext {
   readonly connected: (connection: C) => void;
   /** Set once the manager is closed: the abort reason of an attempt cut short. */
   readonly closedError: () => Error | undefined;
+  /** Watches waits after "nobody listening" for the server's return; undefined: no probing. */
+  readonly probe: ProbeWatch | undefined;
+  /**
+   * The cycle gave up (the state is already `failed`): the next cycle's delay and the calls
+   * it is for, when one is scheduled.
+   */
+  readonly gaveUp: (error: Error) => { delayMs: number; waiting: number } | undefined;
 }
 
 const cancelled = fatal('holdfast: attempt cancelled by close() or a new cycle');
@@ -38,6 +46,8 @@ interface Cycle {
   readonly op: OperationTelemetry;
   readonly epoch: number;
   attempts: number;
+  /** The retry budget refused a retry: the cycle's calls fail with it, no restart. */
+  budgetRefused: boolean;
 }
 
 /**
@@ -56,6 +66,7 @@ export class ConnectLoop<C> {
   #cycle: Cycle | undefined;
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
+  #restartable = false;
 
   constructor(params: ConnectLoopParams<C>) {
     this.#params = params;
@@ -82,6 +93,9 @@ export class ConnectLoop<C> {
         onRetryScheduled: (retry) => {
           this.#onRetryScheduled(retry);
         },
+        ...(params.probe && {
+          wake: (retry: ScheduledRetry) => params.probe?.wake(retry),
+        }),
       },
     );
   }
@@ -100,6 +114,7 @@ export class ConnectLoop<C> {
       ),
       epoch,
       attempts: 0,
+      budgetRefused: false,
     };
     this.#cycle = cycle;
     const loop = defer(() => this.#attempt(cycle))
@@ -130,6 +145,14 @@ export class ConnectLoop<C> {
     cycle.op.fail(reason, cycle.attempts);
   }
 
+  /**
+   * Whether the last cycle that gave up may be followed by another for calls still within
+   * their wait limit: it used up its retries (or `maxElapsedMs`), not the budget.
+   */
+  get restartable(): boolean {
+    return this.#restartable;
+  }
+
   /** Adds a span event on the live cycle's `connect` operation; nothing between cycles. */
   event(name: string, attributes: Record<string, string | number | boolean>): void {
     this.#cycle?.op.event(name, attributes);
@@ -142,6 +165,7 @@ export class ConnectLoop<C> {
         const allowed = budget.tryRetry(kind);
         if (!allowed) {
           const cycle = this.#cycle;
+          if (cycle !== undefined) cycle.budgetRefused = true;
           cycle?.op.event(spanEventNames.budgetExhausted, {
             [holdfastAttributes.errorKind]: kind,
             [holdfastAttributes.attemptCount]: cycle.attempts,
@@ -224,7 +248,14 @@ export class ConnectLoop<C> {
   }
 
   #onRetryScheduled({ retry, delayMs, error }: ScheduledRetry): void {
-    this.#states.set({ status: 'retrying', retry, delayMs, error: toError(error) });
+    const probing = this.#params.probe?.watches(error) === true;
+    this.#states.set({
+      status: 'retrying',
+      retry,
+      delayMs,
+      error: toError(error),
+      ...(probing && { probing }),
+    });
     this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
     this.#cycle?.op.retryScheduled(retry, delayMs, error);
   }
@@ -245,10 +276,18 @@ export class ConnectLoop<C> {
   #onGaveUp(error: unknown, cycle: Cycle): void {
     if (cycle.epoch !== this.#epoch) return;
     this.#end();
-    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
     const failure = toError(error);
+    this.#restartable = error instanceof RetriesExhaustedError && !cycle.budgetRefused;
     this.#states.set({ status: 'failed', error: failure });
     this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
+    const restart = this.#params.gaveUp(failure);
+    if (restart !== undefined) {
+      cycle.op.event(spanEventNames.restartScheduled, {
+        [holdfastAttributes.retryDelayMs]: restart.delayMs,
+        [holdfastAttributes.waitingCalls]: restart.waiting,
+      });
+    }
+    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
   }
 
   #end(): void {

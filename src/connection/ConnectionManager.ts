@@ -1,8 +1,10 @@
 import { type Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import { nominalScheduleMs } from '../backoff/nominalScheduleMs.js';
 import { RetryBudget } from '../budget/RetryBudget.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
+import { waitsAreInstant } from '../internal/instantMode.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { RetryBudgetHook } from '../retry/hooks.js';
@@ -20,6 +22,7 @@ import type {
 import type { ConnectionState } from './ConnectionState.js';
 import { ConnectLoop } from './ConnectLoop.js';
 import { ManagedExecution } from './ManagedExecution.js';
+import { ProbeWatch } from './ProbeWatch.js';
 import { StatePublisher } from './StatePublisher.js';
 import { validateManagerOptions } from './validateManagerOptions.js';
 import { readyRefusal, waitForOutcome } from './waitForOutcome.js';
@@ -75,6 +78,8 @@ export class ConnectionManager<C> {
   readonly #ownBudget: RetryBudget | undefined;
   readonly #unwatchResilience: () => void;
   #lostWatch: Subscription | undefined;
+  /** The next cycle, due after the base delay, while calls wait beyond a cycle that gave up. */
+  #restart: Subscription | undefined;
   #closedError: ClosedError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -137,6 +142,16 @@ export class ConnectionManager<C> {
         this.#watchLost(connection);
       },
       closedError: () => this.#closedError,
+      probe: ProbeWatch.of(options, options.clock ?? systemClock, {
+        scheduler,
+        emit: (event) => {
+          states.emit(event);
+        },
+        spanEvent: (name, attributes) => {
+          this.#loop.event(name, attributes);
+        },
+      }),
+      gaveUp: () => this.#gaveUp(),
     });
     this.#execution = new ManagedExecution<C>({
       ...shared,
@@ -179,7 +194,7 @@ export class ConnectionManager<C> {
     if (state.status === 'closed') return Promise.reject(this.#closedError ?? this.#closeError());
     const refusal = readyRefusal(options);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (state.status === 'idle' || state.status === 'failed') this.#loop.start();
+    if (state.status === 'idle' || state.status === 'failed') this.#start();
     return waitForOutcome(
       {
         name: this.name,
@@ -187,6 +202,10 @@ export class ConnectionManager<C> {
         waiters: this.#states.waiters,
         scheduler: this.#scheduler,
         closedError: () => this.#closedError ?? this.#closeError(),
+        waitLimitMs: waitsAreInstant()
+          ? 0
+          : (this.#options.waitLimitMs ?? nominalScheduleMs(this.policy)),
+        mayRestart: () => this.#loop.restartable,
       },
       options,
     );
@@ -224,7 +243,7 @@ export class ConnectionManager<C> {
     this.#states.emit({ type: 'connection-lost', error });
     this.#unwatchLost();
     void this.#dispose(connection);
-    this.#loop.start();
+    this.#start();
   }
 
   /**
@@ -238,7 +257,7 @@ export class ConnectionManager<C> {
       this.#unwatchLost();
       void this.#dispose(state.connection);
     }
-    this.#loop.start();
+    this.#start();
   }
 
   /**
@@ -252,6 +271,7 @@ export class ConnectionManager<C> {
     const error = this.#closeError();
     this.#closedError = error;
     this.#loop.stop(error);
+    this.#cancelRestart();
     this.#unwatchLost();
     this.#execution.cancelWaits(error);
     this.#states.set(closed);
@@ -265,6 +285,34 @@ export class ConnectionManager<C> {
       this.#states.completeEvents();
     });
     return this.#closing;
+  }
+
+  #start(): void {
+    this.#cancelRestart();
+    this.#loop.start();
+  }
+
+  /**
+   * A cycle gave up (retries exhausted) while calls still wait within their own limit (those
+   * past it, and every call after a fatal error, have already been rejected by the `failed`
+   * state): the next cycle starts after the base delay, so a call fails on its own clock, not
+   * the cycle's. A cycle started sooner (a new `ready()`, `reconnect()`) replaces it.
+   */
+  #gaveUp(): { delayMs: number; waiting: number } | undefined {
+    const waiting = this.#states.waiters.size;
+    if (waiting === 0 || !this.#loop.restartable) return undefined;
+    const delayMs = this.policy.baseDelayMs;
+    this.#states.emit({ type: 'restart-scheduled', delayMs, waiting });
+    this.#restart = this.#scheduler.schedule(() => {
+      this.#restart = undefined;
+      if (this.#states.state.status === 'failed' && this.#states.waiters.size > 0) this.#start();
+    }, delayMs);
+    return { delayMs, waiting };
+  }
+
+  #cancelRestart(): void {
+    this.#restart?.unsubscribe();
+    this.#restart = undefined;
   }
 
   #watchLost(connection: C): void {

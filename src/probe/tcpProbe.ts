@@ -18,7 +18,7 @@ export const probeTimeoutMs = 1000;
  *
  * A probe that connects reaches the server's accept loop: MariaDB counts it as a handshake
  * error of the client's host (`max_connect_errors`); the connect loop attempts a real login
- * right after it, which resets that count (docs/decisions/0012-probe-and-call-wait-limit.md).
+ * right after it, which resets that count (docs/decisions/0017-probe-and-call-wait-limit.md).
  *
  * @example
  * const found = await tcpProbe({ host: '127.0.0.1', port: 3306 }, AbortSignal.timeout(1000));

@@ -5,7 +5,9 @@ import {
   asapScheduler,
   asyncScheduler,
   defer,
+  merge,
   retry,
+  take,
   throwError,
   timer,
 } from 'rxjs';
@@ -54,6 +56,11 @@ export interface RetryWithBackoffOptions {
   readonly budget?: RetryBudgetHook;
   /** Called once per retry, before the wait begins (state changes, events, log lines). */
   readonly onRetryScheduled?: (retry: ScheduledRetry) => void;
+  /**
+   * Something that ends the wait before `retry` early when it emits (the manager's probe of a
+   * port nobody listened on); undefined: the wait runs its course.
+   */
+  readonly wake?: (retry: ScheduledRetry) => Observable<unknown> | undefined;
 }
 
 /**
@@ -89,7 +96,7 @@ export function retryWithBackoff<T>(
   const scope = options.scope ?? 'connect';
   const target = options.target ?? 'operation';
   const description = options.description ?? target;
-  const { budget, onRetryScheduled } = options;
+  const { budget, onRetryScheduled, wake } = options;
 
   return (source: Observable<T>) =>
     defer(() => {
@@ -109,9 +116,14 @@ export function retryWithBackoff<T>(
               return throwError(() => exhausted(stop, attempt, error));
             }
             previousDelay = delay;
-            onRetryScheduled?.({ retry: attempt, delayMs: delay, error, classification });
+            const scheduled = { retry: attempt, delayMs: delay, error, classification };
+            onRetryScheduled?.(scheduled);
             // instantRetries(): no timer at all (a microtask), so users' fake clocks need no tick.
-            return waitsAreInstant() ? timer(0, asapScheduler) : timer(delay, scheduler);
+            if (waitsAreInstant()) return timer(0, asapScheduler);
+            const early = wake?.(scheduled);
+            const wait = timer(delay, scheduler);
+            // Whichever emits first ends the wait; the other is unsubscribed (a probe aborted).
+            return early === undefined ? wait : merge(wait, early).pipe(take(1));
           },
         }),
       );

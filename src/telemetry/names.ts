@@ -40,6 +40,10 @@ export const holdfastAttributes = {
   connectionState: 'holdfast.connection.state',
   /** On `holdfast.circuit.state`: `closed` | `open` | `half-open` | `isolated`. */
   circuitState: 'holdfast.circuit.state',
+  /** On `probe.*` events: how many probes the wait made, the last one included. */
+  probeCount: 'holdfast.probe.count',
+  /** On `restart.scheduled`: calls still waiting within their wait limit. */
+  waitingCalls: 'holdfast.waiting_calls',
 } as const;
 
 /** Values of `holdfast.outcome`. */
@@ -54,6 +58,12 @@ export const spanEventNames = {
   circuitClosed: 'circuit.closed',
   /** The retry budget refused a retry: the operation ends with its last error. */
   budgetExhausted: 'budget.exhausted',
+  /** A probe found the target's port listening: the backoff wait ends, the retry starts now. */
+  probeListening: 'probe.listening',
+  /** A probe met something other than a closed port (a timeout): probing stopped for this wait. */
+  probeStopped: 'probe.stopped',
+  /** A connect cycle gave up while calls still waited: the next one starts after the base delay. */
+  restartScheduled: 'restart.scheduled',
 } as const;
 
 export type SpanEventName = (typeof spanEventNames)[keyof typeof spanEventNames];
