@@ -78,9 +78,9 @@ describe('ConnectionManager (call wait limit)', () => {
     expect(starts).to.have.length(8);
     const connects = capture.spans().filter((s) => s.name === 'connect mysql-main');
     expect(connects).to.have.length(2);
-    expect(
-      connects[0]?.events.find((e) => e.name === 'restart.scheduled')?.attributes,
-    ).to.deep.equal({ 'holdfast.retry.delay_ms': 1000, 'holdfast.waiting_calls': 1 });
+    expect(connects[1]?.events.find((e) => e.name === 'cycle.restarted')?.attributes).to.deep.equal(
+      { 'holdfast.retry.delay_ms': 1000, 'holdfast.waiting_calls': 1 },
+    );
   });
 
   it('a waiting call gets the connection when the server returns in a later cycle', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { asyncScheduler } from 'rxjs';
+import { systemClock } from '../../src/internal/Clock.js';
 import sinon from 'sinon';
 import type { ProbeAddress } from '../../src/probe/ProbeAddress.js';
 import type { ProbeResult } from '../../src/probe/ProbeResult.js';
@@ -61,7 +61,7 @@ describe('watchForListener', () => {
     let completed = false;
     const subscription = watchForListener(address, {
       probe,
-      scheduler: asyncScheduler,
+      clock: systemClock,
       ...(intervalMs !== undefined && { intervalMs }),
     }).subscribe({
       next: (report) => reports.push(report),

@@ -8,11 +8,12 @@ import {
 } from 'rxjs';
 import { type Classification, fatal } from '../classify/Classification.js';
 import { AbortedError } from '../errors/AbortedError.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import type { CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
+import { type HookReporter, recordFailure, recordSuccess } from '../retry/guardedHooks.js';
+import type { CircuitTicket } from '../retry/hooks.js';
+import { recordDecision } from '../retry/recordDecision.js';
+import type { RetryDecision, RetryStopCause } from '../retry/RetryDecision.js';
 import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
-import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
 import type { ProbeWatch } from './ProbeWatch.js';
 import type { StatePublisher } from './StatePublisher.js';
@@ -33,11 +34,8 @@ export interface ConnectLoopParams<C> extends RetryContext {
   readonly closedError: () => Error | undefined;
   /** Watches waits after "nobody listening" for the server's return; undefined: no probing. */
   readonly probe: ProbeWatch | undefined;
-  /**
-   * The cycle gave up (the state is already `failed`): the next cycle's delay and the calls
-   * it is for, when one is scheduled.
-   */
-  readonly gaveUp: (error: Error) => { delayMs: number; waiting: number } | undefined;
+  /** The cycle gave up (the state is already `failed`). */
+  readonly gaveUp: () => void;
 }
 
 const cancelled = fatal('holdfast: attempt cancelled by close() or a new cycle');
@@ -46,8 +44,8 @@ interface Cycle {
   readonly op: OperationTelemetry;
   readonly epoch: number;
   attempts: number;
-  /** The retry budget refused a retry: the cycle's calls fail with it, no restart. */
-  budgetRefused: boolean;
+  /** Why the cycle stopped, once it has. */
+  stopCause: RetryStopCause | undefined;
 }
 
 /**
@@ -67,6 +65,9 @@ export class ConnectLoop<C> {
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
   #restartable = false;
+  readonly #report: HookReporter = (callback, error) => {
+    this.#states.emit({ type: 'callback-failed', callback, error });
+  };
 
   constructor(params: ConnectLoopParams<C>) {
     this.#params = params;
@@ -84,14 +85,15 @@ export class ConnectLoop<C> {
         },
       },
       {
-        scheduler: params.scheduler,
+        clock: params.clock,
         random: params.random,
         scope: 'connect',
         target: params.name,
         description: `Connecting to ${params.name}`,
-        ...(params.budget && { budget: this.#reportingRefusals(params.budget) }),
-        onRetryScheduled: (retry) => {
-          this.#onRetryScheduled(retry);
+        ...(params.budget && { budget: params.budget }),
+        reportHookError: this.#report,
+        onDecision: (decision) => {
+          this.#onDecision(decision);
         },
         ...(params.probe && {
           wake: (retry: ScheduledRetry) => params.probe?.wake(retry),
@@ -110,11 +112,11 @@ export class ConnectLoop<C> {
       op: this.#params.instrumentation.operation(
         'connect',
         this.#params.name,
-        this.#params.scheduler.now(),
+        this.#params.clock.now(),
       ),
       epoch,
       attempts: 0,
-      budgetRefused: false,
+      stopCause: undefined,
     };
     this.#cycle = cycle;
     const loop = defer(() => this.#attempt(cycle))
@@ -147,7 +149,7 @@ export class ConnectLoop<C> {
 
   /**
    * Whether the last cycle that gave up may be followed by another for calls still within
-   * their wait limit: it used up its retries (or `maxElapsedMs`), not the budget.
+   * their wait limit: it used up its retries (not `maxElapsedMs`, the budget or the breaker).
    */
   get restartable(): boolean {
     return this.#restartable;
@@ -158,45 +160,19 @@ export class ConnectLoop<C> {
     this.#cycle?.op.event(name, attributes);
   }
 
-  /** The budget as the retry operator sees it: a refusal is a `budget.exhausted` span event. */
-  #reportingRefusals(budget: RetryBudgetHook): RetryBudgetHook {
-    return {
-      tryRetry: (kind) => {
-        const allowed = budget.tryRetry(kind);
-        if (!allowed) {
-          const cycle = this.#cycle;
-          if (cycle !== undefined) cycle.budgetRefused = true;
-          cycle?.op.event(spanEventNames.budgetExhausted, {
-            [holdfastAttributes.errorKind]: kind,
-            [holdfastAttributes.attemptCount]: cycle.attempts,
-          });
-        }
-        return allowed;
-      },
-      recordSuccess: () => {
-        budget.recordSuccess();
-      },
-    };
-  }
-
   #attempt(cycle: Cycle): Observable<C> {
     const params = this.#params;
     const attempt = (cycle.attempts += 1);
     this.#states.set({ status: 'connecting', attempt });
     this.#states.emit({ type: 'attempt-started', attempt });
-    const span = cycle.op.attempt(attempt, params.scheduler.now());
+    const span = cycle.op.attempt(attempt, params.clock.now());
     let ticket: CircuitTicket | undefined;
     const cancelReason = (): Error =>
       params.closedError() ?? new AbortedError('A new connect cycle replaced this attempt.');
     const failed = (error: unknown): void => {
       const classification = params.classifier.classify(error, { attempt, scope: 'connect' });
       this.#lastFailure = { error, classification };
-      if (ticket !== undefined) {
-        const admitted = ticket;
-        this.#hook('circuitBreaker', () => {
-          admitted.failure(error, classification);
-        });
-      }
+      recordFailure(ticket, error, classification, this.#report);
       span.fail(error, classification);
       this.#states.emit({ type: 'attempt-failed', attempt, error, classification });
     };
@@ -213,21 +189,12 @@ export class ConnectLoop<C> {
       verify: params.verify,
       dispose: params.dispose,
       timeoutMs: params.connectTimeoutMs,
-      scheduler: params.scheduler,
+      clock: params.clock,
       cancelReason,
     }).pipe(
       tap({
         next: () => {
-          const admitted = ticket;
-          if (admitted !== undefined)
-            this.#hook('circuitBreaker', () => {
-              admitted.success();
-            });
-          const budget = params.budget;
-          if (budget !== undefined)
-            this.#hook('budget', () => {
-              budget.recordSuccess();
-            });
+          recordSuccess(ticket, params.budget, this.#report);
           span.succeed();
         },
         error: failed,
@@ -235,29 +202,32 @@ export class ConnectLoop<C> {
         // (a fatal verdict is not counted against the target).
         unsubscribe: () => {
           const reason = cancelReason();
-          const admitted = ticket;
-          if (admitted !== undefined) {
-            this.#hook('circuitBreaker', () => {
-              admitted.failure(reason, cancelled);
-            });
-          }
+          recordFailure(ticket, reason, cancelled, this.#report);
           span.fail(reason, cancelled);
         },
       }),
     );
   }
 
-  #onRetryScheduled({ retry, delayMs, error }: ScheduledRetry): void {
-    const probing = this.#params.probe?.watches(error) === true;
-    this.#states.set({
-      status: 'retrying',
-      retry,
-      delayMs,
-      error: toError(error),
-      ...(probing && { probing }),
-    });
-    this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
-    this.#cycle?.op.retryScheduled(retry, delayMs, error);
+  /** Every retry and the stop of the live cycle: its state, event and telemetry. */
+  #onDecision(decision: RetryDecision): void {
+    const cycle = this.#cycle;
+    if (cycle === undefined) return;
+    if (decision.type === 'retry') {
+      const { retry, delayMs, error } = decision;
+      const probing = this.#params.probe?.watches(error) === true;
+      this.#states.set({
+        status: 'retrying',
+        retry,
+        delayMs,
+        error: toError(error),
+        ...(probing && { probing }),
+      });
+      this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
+    } else {
+      cycle.stopCause = decision.cause;
+    }
+    recordDecision(cycle.op, decision);
   }
 
   #onConnected(connection: C, cycle: Cycle): void {
@@ -277,30 +247,17 @@ export class ConnectLoop<C> {
     if (cycle.epoch !== this.#epoch) return;
     this.#end();
     const failure = toError(error);
-    this.#restartable = error instanceof RetriesExhaustedError && !cycle.budgetRefused;
+    // Calls still within their wait limit outlive a cycle that used up its retries, not one
+    // that `maxElapsedMs`, the breaker, the budget or a fatal error ended (ADR 0017).
+    this.#restartable = cycle.stopCause === 'retries';
     this.#states.set({ status: 'failed', error: failure });
     this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
-    const restart = this.#params.gaveUp(failure);
-    if (restart !== undefined) {
-      cycle.op.event(spanEventNames.restartScheduled, {
-        [holdfastAttributes.retryDelayMs]: restart.delayMs,
-        [holdfastAttributes.waitingCalls]: restart.waiting,
-      });
-    }
-    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
+    this.#params.gaveUp();
   }
 
   #end(): void {
     this.#cycle = undefined;
     this.#loop = undefined;
     this.#lastFailure = undefined;
-  }
-
-  #hook(callback: 'circuitBreaker' | 'budget', fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.#states.emit({ type: 'callback-failed', callback, error });
-    }
   }
 }

@@ -1,18 +1,21 @@
-import { type Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { nominalScheduleMs } from '../backoff/nominalScheduleMs.js';
 import { RetryBudget } from '../budget/RetryBudget.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { waitsAreInstant } from '../internal/instantMode.js';
+import { scheduleWait } from '../internal/sleep.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
+import type { HookReporter } from '../retry/guardedHooks.js';
 import type { RetryBudgetHook } from '../retry/hooks.js';
+import { RetryDecider } from '../retry/RetryDecider.js';
 import { type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import { createInstrumentation } from '../telemetry/createInstrumentation.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import type { Instrumentation } from '../telemetry/Instrumentation.js';
-import { clockScheduler } from './clockScheduler.js';
 import type { ConnectionEvent } from './ConnectionEvent.js';
 import type {
   ConnectionManagerOptions,
@@ -32,7 +35,7 @@ import { watchResilience } from './watchResilience.js';
 /**
  * DEFAULT BUDGET (issue 7): each manager gets its own `RetryBudget` with the documented defaults
  * (maxTokens 10, tokenRatio 0.1, minRetriesPerSecond 10; docs/concepts/circuit-breaker-and-budget.md),
- * reading time from the manager's clock, or its scheduler when only that is given.
+ * reading time from the manager's clock.
  */
 const defaultBudget = (name: string, clock: Clock): RetryBudget => new RetryBudget({ name, clock });
 
@@ -45,7 +48,7 @@ const closed = Object.freeze({ status: 'closed' }) satisfies ConnectionState<nev
  * A new manager is `idle` and opens nothing until asked.
  *
  * The loop is an RxJS pipeline (`defer(attempt)` + `retryWithBackoff`) whose waits run on
- * `scheduler`; `execute` on a connected manager does not touch RxJS.
+ * `clock`; `execute` on a connected manager does not touch RxJS.
  *
  * @throws {ConfigurationError} (constructor) malformed options or retry options
  * @example
@@ -70,7 +73,7 @@ export class ConnectionManager<C> {
 
   readonly #options: ConnectionManagerOptions<C>;
   readonly #states: StatePublisher<C>;
-  readonly #scheduler: SchedulerLike;
+  readonly #clock: Clock;
   readonly #loop: ConnectLoop<C>;
   readonly #execution: ManagedExecution<C>;
   readonly #instrumentation: Instrumentation;
@@ -79,7 +82,7 @@ export class ConnectionManager<C> {
   readonly #unwatchResilience: () => void;
   #lostWatch: Subscription | undefined;
   /** The next cycle, due after the base delay, while calls wait beyond a cycle that gave up. */
-  #restart: Subscription | undefined;
+  #cancelRestartWait: (() => void) | undefined;
   #closedError: ClosedError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -92,10 +95,8 @@ export class ConnectionManager<C> {
       options.retryDefaults ?? mysqlRetryDefaults,
       'ConnectionManager `retry` options',
     );
-    const scheduler =
-      options.scheduler ??
-      (options.clock === undefined ? asyncScheduler : clockScheduler(options.clock));
-    this.#scheduler = scheduler;
+    const clock = options.clock ?? systemClock;
+    this.#clock = clock;
     const instrumentation = createInstrumentation(
       { ...options.target, name: options.name },
       {
@@ -112,24 +113,31 @@ export class ConnectionManager<C> {
     this.#states = states;
     this.state$ = states.state$;
     this.events$ = states.events$;
-    this.#ownBudget =
-      options.budget === undefined
-        ? defaultBudget(
-            options.name,
-            options.clock ?? { ...systemClock, now: () => scheduler.now() },
-          )
-        : undefined;
+    this.#ownBudget = options.budget === undefined ? defaultBudget(options.name, clock) : undefined;
     const budget: RetryBudgetHook | undefined =
       options.budget === false ? undefined : (options.budget ?? this.#ownBudget);
+    const classifier = options.classifier ?? new ErrorClassifier();
+    const random = options.random ?? systemRandom;
+    const reportCallbackError: HookReporter = (callback, error) => {
+      states.emit({ type: 'callback-failed', callback, error });
+    };
     const shared = {
       name: this.name,
       policy: this.policy,
-      classifier: options.classifier ?? new ErrorClassifier(),
+      classifier,
       breaker: options.circuitBreaker,
       budget,
       instrumentation,
-      scheduler,
-      random: options.random ?? systemRandom,
+      clock,
+      random,
+      decider: new RetryDecider({
+        policy: this.policy,
+        classifier,
+        random,
+        target: this.name,
+        budget,
+        reportHookError: reportCallbackError,
+      }),
     };
     this.#loop = new ConnectLoop<C>({
       ...shared,
@@ -142,8 +150,7 @@ export class ConnectionManager<C> {
         this.#watchLost(connection);
       },
       closedError: () => this.#closedError,
-      probe: ProbeWatch.of(options, options.clock ?? systemClock, {
-        scheduler,
+      probe: ProbeWatch.of(options, clock, {
         emit: (event) => {
           states.emit(event);
         },
@@ -151,7 +158,9 @@ export class ConnectionManager<C> {
           this.#loop.event(name, attributes);
         },
       }),
-      gaveUp: () => this.#gaveUp(),
+      gaveUp: () => {
+        this.#gaveUp();
+      },
     });
     this.#execution = new ManagedExecution<C>({
       ...shared,
@@ -161,9 +170,7 @@ export class ConnectionManager<C> {
         this.connectionLost(connection, error);
       },
       closedError: () => this.#closedError,
-      reportCallbackError: (callback, error) => {
-        states.emit({ type: 'callback-failed', callback, error });
-      },
+      reportCallbackError,
     });
     const loop = this.#loop;
     this.#unwatchResilience = watchResilience(options.circuitBreaker, budget, {
@@ -200,7 +207,7 @@ export class ConnectionManager<C> {
         name: this.name,
         state: this.#states.state,
         waiters: this.#states.waiters,
-        scheduler: this.#scheduler,
+        clock: this.#clock,
         closedError: () => this.#closedError ?? this.#closeError(),
         waitLimitMs: waitsAreInstant()
           ? 0
@@ -298,21 +305,32 @@ export class ConnectionManager<C> {
    * state): the next cycle starts after the base delay, so a call fails on its own clock, not
    * the cycle's. A cycle started sooner (a new `ready()`, `reconnect()`) replaces it.
    */
-  #gaveUp(): { delayMs: number; waiting: number } | undefined {
+  #gaveUp(): void {
     const waiting = this.#states.waiters.size;
-    if (waiting === 0 || !this.#loop.restartable) return undefined;
+    if (waiting === 0 || !this.#loop.restartable) return;
     const delayMs = this.policy.baseDelayMs;
     this.#states.emit({ type: 'restart-scheduled', delayMs, waiting });
-    this.#restart = this.#scheduler.schedule(() => {
-      this.#restart = undefined;
-      if (this.#states.state.status === 'failed' && this.#states.waiters.size > 0) this.#start();
-    }, delayMs);
-    return { delayMs, waiting };
+    this.#cancelRestartWait = scheduleWait(
+      delayMs,
+      this.#clock,
+      undefined,
+      () => {
+        this.#cancelRestartWait = undefined;
+        const still = this.#states.waiters.size;
+        if (this.#states.state.status !== 'failed' || still === 0) return;
+        this.#start();
+        this.#loop.event(spanEventNames.cycleRestarted, {
+          [holdfastAttributes.retryDelayMs]: delayMs,
+          [holdfastAttributes.waitingCalls]: still,
+        });
+      },
+      noop,
+    );
   }
 
   #cancelRestart(): void {
-    this.#restart?.unsubscribe();
-    this.#restart = undefined;
+    this.#cancelRestartWait?.();
+    this.#cancelRestartWait = undefined;
   }
 
   #watchLost(connection: C): void {
@@ -347,4 +365,8 @@ export class ConnectionManager<C> {
       `ConnectionManager ${this.name} is closed; create a new one to connect again.`,
     );
   }
+}
+
+function noop(): void {
+  // The restart wait has no signal: it never fails.
 }

@@ -1,4 +1,4 @@
-import { type Observable, type SchedulerLike, filter, take, tap } from 'rxjs';
+import { type Observable, filter, take, tap } from 'rxjs';
 import { nobodyListening } from '../classify/nobodyListening.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import type { Clock } from '../internal/Clock.js';
@@ -15,7 +15,6 @@ import type { ConnectionManagerOptions } from './ConnectionManagerOptions.js';
 
 /** What a `ProbeWatch` tells its manager. */
 export interface ProbeWatchHost {
-  readonly scheduler: SchedulerLike;
   readonly emit: (event: ConnectionEvent<never>) => void;
   /** A span event on the waiting cycle's `connect` operation. */
   readonly spanEvent: (name: string, attributes: Record<string, string | number | boolean>) => void;
@@ -27,6 +26,7 @@ export interface ProbeWatchHost {
  */
 export class ProbeWatch {
   readonly address: ProbeAddress;
+  readonly #clock: Clock;
   readonly #probe: Probe;
   readonly #intervalMs: number;
   readonly #host: ProbeWatchHost;
@@ -35,9 +35,11 @@ export class ProbeWatch {
     address: ProbeAddress,
     probe: Probe,
     intervalMs: number,
+    clock: Clock,
     host: ProbeWatchHost,
   ) {
     this.address = address;
+    this.#clock = clock;
     this.#probe = probe;
     this.#intervalMs = intervalMs;
     this.#host = host;
@@ -78,7 +80,7 @@ export class ProbeWatch {
     const address = probe?.address ?? probeAddressOf(options.target);
     if (address === undefined) return undefined;
     const run: Probe = probe?.probe ?? ((at, signal) => tcpProbe(at, signal, clock));
-    return new ProbeWatch(address, run, intervalMs, host);
+    return new ProbeWatch(address, run, intervalMs, clock, host);
   }
 
   /** True when the wait before `retry` is probed: the attempt found nobody listening. */
@@ -96,7 +98,7 @@ export class ProbeWatch {
     const host = this.#host;
     return watchForListener(this.address, {
       probe: this.#probe,
-      scheduler: host.scheduler,
+      clock: this.#clock,
       intervalMs: this.#intervalMs,
     }).pipe(
       tap((report) => {

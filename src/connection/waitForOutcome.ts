@@ -1,8 +1,8 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
 import { assertNever } from '../internal/assertNever.js';
+import type { Clock, TimerHandle } from '../internal/Clock.js';
 import { abortReason } from '../internal/sleep.js';
 import { describe } from '../internal/validate.js';
 import type { ReadyOptions } from './ConnectionManagerOptions.js';
@@ -31,7 +31,7 @@ export interface OutcomeSource<C> {
   readonly name: string;
   readonly state: ConnectionState<C>;
   readonly waiters: Set<Waiter<C>>;
-  readonly scheduler: SchedulerLike;
+  readonly clock: Clock;
   readonly closedError: () => Error;
   /** A call's wait limit when it gives no `timeoutMs`, ms (the policy's nominal schedule). */
   readonly waitLimitMs: number;
@@ -59,15 +59,16 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
   const signal = options?.signal;
   const timeoutMs = options?.timeoutMs;
   const limitMs = timeoutMs ?? source.waitLimitMs;
-  const deadline = source.scheduler.now() + limitMs;
+  const deadline = source.clock.now() + limitMs;
   return new Promise<C>((resolve, reject) => {
-    let timer: Subscription | undefined;
+    let timer: TimerHandle;
+    let timed = false;
     let attempts = 0;
     let lastError: Error | undefined;
     let expired = false;
     const finish = (): void => {
       source.waiters.delete(waiter);
-      timer?.unsubscribe();
+      if (timed) source.clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     const fail = (error: Error): void => {
@@ -94,7 +95,7 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
           return;
         case 'failed':
           lastError = state.error;
-          if (expired || !source.mayRestart() || source.scheduler.now() >= deadline) {
+          if (expired || !source.mayRestart() || source.clock.now() >= deadline) {
             fail(timeoutMs === undefined ? state.error : limitReached(state.error));
           }
           return;
@@ -120,8 +121,9 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
     source.waiters.add(waiter);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (limitMs > 0) {
-      timer = source.scheduler.schedule(() => {
-        timer = undefined;
+      timed = true;
+      timer = source.clock.setTimeout(() => {
+        timed = false;
         expired = true;
         // `timeoutMs` is a hard limit; the default one ends at the next failure, so that an
         // attempt under way (the last of a cycle, say) is not cut short by it.

@@ -1,4 +1,5 @@
-import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
+import type { Clock, TimerHandle } from '../internal/Clock.js';
 import type { ProbeAddress } from './ProbeAddress.js';
 import type { ProbeResult } from './ProbeResult.js';
 import type { Probe } from './tcpProbe.js';
@@ -9,8 +10,8 @@ export const defaultProbeIntervalMs = 100;
 export interface WatchForListenerOptions {
   /** One probe (`tcpProbe` bound to a clock; specs pass a scripted one). */
   readonly probe: Probe;
-  /** Where the pauses between probes run (the manager's scheduler). */
-  readonly scheduler: SchedulerLike;
+  /** Reads time and runs the pauses between probes (the manager's clock). */
+  readonly clock: Clock;
   /** The least time from one probe's start to the next one's, ms. @default 100 */
   readonly intervalMs?: number;
 }
@@ -27,7 +28,7 @@ export type ProbeReport = ProbeResult & { readonly probe: number };
  * the pause: no timer or socket is left behind.
  *
  * @example
- * race(timer(backoffMs), watchForListener(address, { probe, scheduler }).pipe(
+ * race(timer(backoffMs), watchForListener(address, { probe, clock: systemClock }).pipe(
  *   filter((report) => report.outcome === 'listening'),
  * ));
  */
@@ -35,19 +36,24 @@ export function watchForListener(
   address: ProbeAddress,
   options: WatchForListenerOptions,
 ): Observable<ProbeReport> {
-  const { probe, scheduler, intervalMs = defaultProbeIntervalMs } = options;
+  const { probe, clock, intervalMs = defaultProbeIntervalMs } = options;
   return new Observable<ProbeReport>((subscriber) => {
-    let pause: Subscription | undefined;
+    let pause: TimerHandle;
+    let pausing = false;
     let inFlight: AbortController | undefined;
     let count = 0;
     const next = (delay: number): void => {
       // Called from a settled probe (never from `run` itself): running at once cannot recurse.
-      if (delay <= 0) run();
-      else pause = scheduler.schedule(run, delay);
+      if (delay <= 0) {
+        run();
+        return;
+      }
+      pausing = true;
+      pause = clock.setTimeout(run, delay);
     };
     const run = (): void => {
-      pause = undefined;
-      const startedAt = scheduler.now();
+      pausing = false;
+      const startedAt = clock.now();
       const controller = new AbortController();
       inFlight = controller;
       const number = (count += 1);
@@ -55,7 +61,7 @@ export function watchForListener(
         if (controller.signal.aborted) return;
         inFlight = undefined;
         subscriber.next({ ...result, probe: number });
-        if (result.outcome === 'refused') next(startedAt + intervalMs - scheduler.now());
+        if (result.outcome === 'refused') next(startedAt + intervalMs - clock.now());
         else subscriber.complete();
       };
       const failed = (error: unknown): void => {
@@ -69,7 +75,8 @@ export function watchForListener(
     };
     next(intervalMs);
     return () => {
-      pause?.unsubscribe();
+      if (pausing) clock.clearTimeout(pause);
+      pausing = false;
       inFlight?.abort();
       inFlight = undefined;
     };

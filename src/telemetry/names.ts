@@ -36,13 +36,15 @@ export const holdfastAttributes = {
   errorKind: 'holdfast.error.kind',
   /** The classifier's reason for that verdict (spans only, never on metrics). */
   errorReason: 'holdfast.error.reason',
+  /** On a `callback.failed` event: the hook that threw, `circuitBreaker` | `budget`. */
+  callback: 'holdfast.callback',
   /** On `holdfast.connection.state`: `idle` | `connecting` | `retrying` | `connected` | `failed`. */
   connectionState: 'holdfast.connection.state',
   /** On `holdfast.circuit.state`: `closed` | `open` | `half-open` | `isolated`. */
   circuitState: 'holdfast.circuit.state',
   /** On `probe.*` events: how many probes the wait made, the last one included. */
   probeCount: 'holdfast.probe.count',
-  /** On `restart.scheduled`: calls still waiting within their wait limit. */
+  /** On `cycle.restarted`: calls still waiting within their wait limit. */
   waitingCalls: 'holdfast.waiting_calls',
 } as const;
 
@@ -58,12 +60,17 @@ export const spanEventNames = {
   circuitClosed: 'circuit.closed',
   /** The retry budget refused a retry: the operation ends with its last error. */
   budgetExhausted: 'budget.exhausted',
+  /** A breaker or budget hook threw; the operation went on without it. */
+  callbackFailed: 'callback.failed',
   /** A probe found the target's port listening: the backoff wait ends, the retry starts now. */
   probeListening: 'probe.listening',
   /** A probe met something other than a closed port (a timeout): probing stopped for this wait. */
   probeStopped: 'probe.stopped',
-  /** A connect cycle gave up while calls still waited: the next one starts after the base delay. */
-  restartScheduled: 'restart.scheduled',
+  /**
+   * On a connect span: the manager started this cycle one base delay after the previous one
+   * gave up, because calls still waited within their wait limit.
+   */
+  cycleRestarted: 'cycle.restarted',
 } as const;
 
 export type SpanEventName = (typeof spanEventNames)[keyof typeof spanEventNames];
