@@ -13,12 +13,18 @@ import type { CircuitTicket } from '../retry/hooks.js';
 import { recordDecision } from '../retry/recordDecision.js';
 import type { RetryDecision, RetryStopCause } from '../retry/RetryDecision.js';
 import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
+import { scheduleWait } from '../internal/sleep.js';
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
 import type { ProbeWatch } from './ProbeWatch.js';
 import type { StatePublisher } from './StatePublisher.js';
 import type { RetryContext } from './RetryContext.js';
 import { toError } from './toError.js';
+
+function noRestart(): void {
+  // The pause between cycles has no signal, so it never fails; stop() cancels it.
+}
 
 /** What a `ConnectLoop` needs from its `ConnectionManager`. */
 export interface ConnectLoopParams<C> extends RetryContext {
@@ -34,8 +40,6 @@ export interface ConnectLoopParams<C> extends RetryContext {
   readonly closedError: () => Error | undefined;
   /** Watches waits after "nobody listening" for the server's return; undefined: no probing. */
   readonly probe: ProbeWatch | undefined;
-  /** The cycle gave up (the state is already `failed`). */
-  readonly gaveUp: () => void;
 }
 
 const cancelled = fatal('holdfast: attempt cancelled by close() or a new cycle');
@@ -65,6 +69,8 @@ export class ConnectLoop<C> {
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
   #restartable = false;
+  /** Cancels the pause before a cycle started for calls still waiting, while one is due. */
+  #cancelRestart: (() => void) | undefined;
   readonly #report: HookReporter = (callback, error) => {
     this.#states.emit({ type: 'callback-failed', callback, error });
   };
@@ -137,6 +143,8 @@ export class ConnectLoop<C> {
    * with `reason`. Whatever a late attempt opens afterwards is disposed (generation guard).
    */
   stop(reason: Error): void {
+    this.#cancelRestart?.();
+    this.#cancelRestart = undefined;
     this.#epoch += 1;
     const cycle = this.#cycle;
     if (cycle === undefined) return;
@@ -252,7 +260,31 @@ export class ConnectLoop<C> {
     this.#restartable = cycle.stopCause === 'retries';
     this.#states.set({ status: 'failed', error: failure });
     this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
-    this.#params.gaveUp();
+    if (this.#restartable) this.#restartForWaiters();
+  }
+
+  /**
+   * Calls still wait within their own limit after a cycle used up its retries (those past it
+   * were rejected by the `failed` state): the next cycle starts after the base delay, so a call
+   * fails on its own clock, not the cycle's. A cycle started sooner (`ready()`, `reconnect()`)
+   * or `close()` cancels it.
+   */
+  #restartForWaiters(): void {
+    const waiting = this.#states.waiters.size;
+    if (waiting === 0) return;
+    const delayMs = this.#params.policy.baseDelayMs;
+    this.#states.emit({ type: 'restart-scheduled', delayMs, waiting });
+    const due = (): void => {
+      this.#cancelRestart = undefined;
+      const still = this.#states.waiters.size;
+      if (this.#states.state.status !== 'failed' || still === 0) return;
+      this.start();
+      this.event(spanEventNames.cycleRestarted, {
+        [holdfastAttributes.retryDelayMs]: delayMs,
+        [holdfastAttributes.waitingCalls]: still,
+      });
+    };
+    this.#cancelRestart = scheduleWait(delayMs, this.#params.clock, undefined, due, noRestart);
   }
 
   #end(): void {

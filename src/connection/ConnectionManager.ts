@@ -5,7 +5,6 @@ import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { waitsAreInstant } from '../internal/instantMode.js';
-import { scheduleWait } from '../internal/sleep.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { HookReporter } from '../retry/guardedHooks.js';
@@ -14,7 +13,6 @@ import { RetryDecider } from '../retry/RetryDecider.js';
 import { type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import { createInstrumentation } from '../telemetry/createInstrumentation.js';
-import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import type { Instrumentation } from '../telemetry/Instrumentation.js';
 import type { ConnectionEvent } from './ConnectionEvent.js';
 import type {
@@ -81,8 +79,6 @@ export class ConnectionManager<C> {
   readonly #ownBudget: RetryBudget | undefined;
   readonly #unwatchResilience: () => void;
   #lostWatch: Subscription | undefined;
-  /** The next cycle, due after the base delay, while calls wait beyond a cycle that gave up. */
-  #cancelRestartWait: (() => void) | undefined;
   #closedError: ClosedError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -158,9 +154,6 @@ export class ConnectionManager<C> {
           this.#loop.event(name, attributes);
         },
       }),
-      gaveUp: () => {
-        this.#gaveUp();
-      },
     });
     this.#execution = new ManagedExecution<C>({
       ...shared,
@@ -201,7 +194,7 @@ export class ConnectionManager<C> {
     if (state.status === 'closed') return Promise.reject(this.#closedError ?? this.#closeError());
     const refusal = readyRefusal(options);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (state.status === 'idle' || state.status === 'failed') this.#start();
+    if (state.status === 'idle' || state.status === 'failed') this.#loop.start();
     return waitForOutcome(
       {
         name: this.name,
@@ -250,7 +243,7 @@ export class ConnectionManager<C> {
     this.#states.emit({ type: 'connection-lost', error });
     this.#unwatchLost();
     void this.#dispose(connection);
-    this.#start();
+    this.#loop.start();
   }
 
   /**
@@ -264,7 +257,7 @@ export class ConnectionManager<C> {
       this.#unwatchLost();
       void this.#dispose(state.connection);
     }
-    this.#start();
+    this.#loop.start();
   }
 
   /**
@@ -278,7 +271,6 @@ export class ConnectionManager<C> {
     const error = this.#closeError();
     this.#closedError = error;
     this.#loop.stop(error);
-    this.#cancelRestart();
     this.#unwatchLost();
     this.#execution.cancelWaits(error);
     this.#states.set(closed);
@@ -292,45 +284,6 @@ export class ConnectionManager<C> {
       this.#states.completeEvents();
     });
     return this.#closing;
-  }
-
-  #start(): void {
-    this.#cancelRestart();
-    this.#loop.start();
-  }
-
-  /**
-   * A cycle gave up (retries exhausted) while calls still wait within their own limit (those
-   * past it, and every call after a fatal error, have already been rejected by the `failed`
-   * state): the next cycle starts after the base delay, so a call fails on its own clock, not
-   * the cycle's. A cycle started sooner (a new `ready()`, `reconnect()`) replaces it.
-   */
-  #gaveUp(): void {
-    const waiting = this.#states.waiters.size;
-    if (waiting === 0 || !this.#loop.restartable) return;
-    const delayMs = this.policy.baseDelayMs;
-    this.#states.emit({ type: 'restart-scheduled', delayMs, waiting });
-    this.#cancelRestartWait = scheduleWait(
-      delayMs,
-      this.#clock,
-      undefined,
-      () => {
-        this.#cancelRestartWait = undefined;
-        const still = this.#states.waiters.size;
-        if (this.#states.state.status !== 'failed' || still === 0) return;
-        this.#start();
-        this.#loop.event(spanEventNames.cycleRestarted, {
-          [holdfastAttributes.retryDelayMs]: delayMs,
-          [holdfastAttributes.waitingCalls]: still,
-        });
-      },
-      noop,
-    );
-  }
-
-  #cancelRestart(): void {
-    this.#cancelRestartWait?.();
-    this.#cancelRestartWait = undefined;
   }
 
   #watchLost(connection: C): void {
@@ -365,8 +318,4 @@ export class ConnectionManager<C> {
       `ConnectionManager ${this.name} is closed; create a new one to connect again.`,
     );
   }
-}
-
-function noop(): void {
-  // The restart wait has no signal: it never fails.
 }
