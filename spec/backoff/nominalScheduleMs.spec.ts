@@ -17,6 +17,8 @@ describe('nominalScheduleMs', () => {
   it('is 0 without retries, and stops adding past a day', () => {
     expect(nominalScheduleMs({ ...mysqlRetryDefaults, maxRetries: 0 })).to.equal(0);
     const huge = { ...mysqlRetryDefaults, maxRetries: 1e9, maxDelayMs: 2 ** 31 - 1 };
-    expect(nominalScheduleMs(huge)).to.be.above(86_400_000).and.below(86_400_000 * 2);
+    expect(nominalScheduleMs(huge))
+      .to.be.above(86_400_000)
+      .and.below(86_400_000 * 2);
   });
 });
