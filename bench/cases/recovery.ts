@@ -61,6 +61,11 @@ interface Scenario {
   readonly downMs: number;
   /** @default 3 (1 in quick runs) */
   readonly rounds?: number;
+  /**
+   * Longer than a call's wait limit (7 s for MySQL): calls then fail on their own clock, and
+   * only the first success after the server is ready is a target.
+   */
+  readonly outlastsCalls?: boolean;
   readonly subjects: readonly ((outage: Outage) => Subject)[];
 }
 
@@ -196,6 +201,7 @@ export async function recovery(quick: boolean): Promise<CaseReport> {
             label: 'MySQL',
             downMs: 60_000,
             rounds: 1,
+            outlastsCalls: true,
             subjects: [holdfastMysql, rawMysql],
           } satisfies Scenario,
         ]),
@@ -228,9 +234,11 @@ export async function recovery(quick: boolean): Promise<CaseReport> {
         const failed = s.map((m) => m.failedOps);
         const typical = median(firsts);
         targets.push({
-          target: `${scenario.label} ${formatNumber(scenario.downMs / 1000, 1)} s outage (default policy): holdfast fails no call and succeeds within ${firstSuccessTargetMs} ms of the server being ready (median of ${rounds} round(s))`,
+          target: `${scenario.label} ${formatNumber(scenario.downMs / 1000, 1)} s outage (default policy): holdfast ${scenario.outlastsCalls === true ? 'succeeds' : 'fails no call and succeeds'} within ${firstSuccessTargetMs} ms of the server being ready (median of ${rounds} round(s))`,
           measured: `first success ${firsts.map(fmt).join(', ')} ms after ready (median ${fmt(typical)}); failed calls ${failed.join(', ')}`,
-          met: typical <= firstSuccessTargetMs && failed.every((n) => n === 0),
+          met:
+            typical <= firstSuccessTargetMs &&
+            (scenario.outlastsCalls === true || failed.every((n) => n === 0)),
         });
       }
     });
