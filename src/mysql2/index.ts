@@ -1,22 +1,65 @@
-// holdfast/mysql2: the retrying mysql2 pool. Filled in by the MySQL issue.
-export { createDatabasePool } from './createDatabasePool.js';
-export {
-  DatabasePool,
-  type CheckoutOptions,
-  type CloseOptions,
-  type DatabasePoolState,
-} from './DatabasePool.js';
+// holdfast/mysql2 has the shape of the `mysql2` module: its factories return mysql2's own
+// objects with holdfast's behaviour added (DESIGN.md "Decorating a driver"); everything else
+// is mysql2's, re-exported as it is. Only src/mysql2 imports mysql2.
+import mysql from 'mysql2';
+import { createConnection } from './createConnection.js';
+import { createPool } from './createPool.js';
+
+export { createConnection, type HoldfastConnectionConfig } from './createConnection.js';
+export { createPool, type PoolConfig } from './createPool.js';
+export { createDatabasePool, type DatabasePool } from './createDatabasePool.js';
+export type {
+  CloseOptions,
+  DatabasePoolState,
+  HoldfastPool,
+  HoldfastPoolExtras,
+  HoldfastPromisePool,
+} from './HoldfastPool.js';
 export type { DatabasePoolConfig, HoldfastPoolOptions } from './DatabasePoolConfig.js';
 export type { DatabasePoolMetrics } from './DatabasePoolMetrics.js';
-export type { QueryValues } from './driver.js';
+export type { HoldfastQueryOptions } from './poolStatements.js';
 export {
   PoolCheckoutError,
   type CheckoutFailure,
   type CheckoutFailureReason,
 } from './PoolCheckoutError.js';
-export { PooledConnection } from './PooledConnection.js';
 export { QueryTimeoutError } from './QueryTimeoutError.js';
-export type { StatementOptions } from './runStatement.js';
-export type { TransactionContext, TransactionOptions } from './runTransaction.js';
-export { TransactionConnection } from './TransactionConnection.js';
+export type {
+  TransactionContext,
+  TransactionFunction,
+  TransactionOptions,
+} from './runTransaction.js';
 export { classifyStatement, type StatementInfo } from './classifyStatement.js';
+
+/** mysql2's own, unchanged. */
+export const {
+  Connection,
+  PoolConnection,
+  createPoolCluster,
+  createServer,
+  escape,
+  escapeId,
+  format,
+  raw,
+  authPlugins,
+  setMaxParserCache,
+  clearParserCache,
+} = mysql;
+/** mysql2's type constants (`Types.VAR_STRING`, ...), read when first used as mysql2 does. */
+export const Types: typeof mysql.Types = mysql.Types;
+export const Charsets: typeof mysql.Charsets = mysql.Charsets;
+export const CharsetToEncoding: typeof mysql.CharsetToEncoding = mysql.CharsetToEncoding;
+
+/**
+ * The module as one object, for libraries that take "a mysql2" (`import mysql from
+ * 'holdfast/mysql2'` for TypeORM's `driver`, Sequelize's `dialectModule`, a Knex client):
+ * mysql2's own module with `createPool` and `createConnection` replaced by holdfast's.
+ */
+const holdfastMysql2: typeof mysql = Object.assign(Object.create(mysql) as typeof mysql, {
+    createPool,
+    createConnection,
+    connect: createConnection,
+}) as typeof mysql;
+// The drop-in needs the shape of mysql2's CommonJS module, whose default export is the module.
+// eslint-disable-next-line no-restricted-syntax
+export default holdfastMysql2;

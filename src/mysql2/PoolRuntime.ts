@@ -1,0 +1,144 @@
+import type { Pool, PoolConnection } from 'mysql2';
+import { ConnectionManager } from '../connection/ConnectionManager.js';
+import { ClosedError } from '../errors/ClosedError.js';
+import { registerPoolMetrics, type PoolMetrics } from '../telemetry/poolMetrics.js';
+import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
+import { type DatabasePoolMetrics, type PoolCounters, emptyCounters } from './DatabasePoolMetrics.js';
+import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
+import { PoolConnections } from './PoolConnections.js';
+import { PoolCheckoutError } from './PoolCheckoutError.js';
+import { probeConnection } from './probeConnection.js';
+import type { SocketTracker } from './SocketTracker.js';
+
+/** mysql2's callback of `getConnection`. */
+export type CheckoutCallback = (
+  error: NodeJS.ErrnoException | null,
+  connection: PoolConnection,
+) => void;
+
+/** mysql2's own `getConnection`, called on the decorated pool: no gate. */
+export type BaseCheckout = (callback: CheckoutCallback) => void;
+
+/**
+ * Everything holdfast keeps beside one mysql2 pool: its config, the ConnectionManager that owns
+ * the target's state and reconnect loop, what is known of its connections, the sockets it
+ * opened and the counters behind `metrics()`.
+ *
+ * The manager's "connection" is the target description (the same frozen object for the pool's
+ * life): the pool's connections come and go in mysql2; the manager only knows whether the server
+ * answers. Its connect attempt checks out one connection through mysql2 (opening one when none
+ * is free), pings it unless it was just opened, and gives it back.
+ */
+export class PoolRuntime {
+  readonly config: ResolvedPoolConfig;
+  readonly pool: Pool;
+  readonly manager: ConnectionManager<TargetDescription>;
+  readonly counters: PoolCounters = emptyCounters();
+  readonly connections: PoolConnections;
+  readonly sockets: SocketTracker;
+  readonly baseCheckout: BaseCheckout;
+  /** Callbacks that must pass mysql2's getConnection without the gate (re-queued by mysql2). */
+  readonly ungated = new WeakSet<CheckoutCallback>();
+  /** Whether a command built by the pool's `query` may be sent again (read or idempotent). */
+  readonly resendable = new WeakMap<object, boolean>();
+  /** Connections opened since their last checkout (no ping needed). */
+  readonly fresh = new WeakSet<PoolConnection>();
+  readonly poolMetrics: PoolMetrics | undefined;
+  #lastConnectError: unknown;
+  #releaseWaiters: (() => void)[] = [];
+
+  constructor(config: ResolvedPoolConfig, pool: Pool, sockets: SocketTracker, base: BaseCheckout) {
+    this.config = config;
+    this.pool = pool;
+    this.sockets = sockets;
+    this.baseCheckout = base;
+    this.connections = new PoolConnections(config.clock);
+    const { name: _name, ...target } = config.target;
+    this.manager = new ConnectionManager<TargetDescription>({
+      name: config.name,
+      connect: (signal) => probeConnection(this, signal),
+      retryDefaults: config.retry,
+      classifier: config.classifier,
+      target,
+      connectTimeoutMs: config.connectTimeoutMs,
+      clock: config.clock,
+      random: config.random,
+      ...config.telemetry,
+      ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
+      ...(config.budget === undefined ? {} : { budget: config.budget }),
+    });
+    this.poolMetrics = registerPoolMetrics(
+      config.telemetry.meter,
+      config.name,
+      () => this.metrics(),
+      config.target,
+    );
+  }
+
+  get lastConnectError(): unknown {
+    return this.#lastConnectError;
+  }
+
+  /** A connect failed for a retryable reason: the manager's loop takes over (single flight). */
+  targetLost(error: unknown): void {
+    this.#lastConnectError = error;
+    const state = this.manager.state;
+    if (state.status === 'connected') {
+      this.counters.reconnects += 1;
+      this.manager.connectionLost(state.connection, error);
+    }
+  }
+
+  /** Tears the connection down now (socket included); mysql2 drops it from the pool. */
+  destroyConnection(connection: PoolConnection): void {
+    connection.destroy();
+  }
+
+  /** Runs `wake` once, when the next connection is given back (or the pool closes). */
+  whenReleased(wake: () => void): void {
+    this.#releaseWaiters.push(wake);
+  }
+
+  /** A connection was given back: checkouts waiting for one (see `whenReleased`) look again. */
+  released(): void {
+    if (this.#releaseWaiters.length === 0) return;
+    const waiters = this.#releaseWaiters;
+    this.#releaseWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  closedError(): ClosedError {
+    return new ClosedError(
+      `The pool ${this.config.name} is closed; create a new pool to connect again.`,
+    );
+  }
+
+  checkoutError(reason: 'server-unreachable' | 'pool-exhausted', started: number): PoolCheckoutError {
+    const { connections, config } = this;
+    return new PoolCheckoutError({
+      reason,
+      pool: config.name,
+      waitedMs: config.clock.now() - started,
+      checkedOut: connections.used,
+      poolSize: config.connectionLimit,
+      oldestHeldMs: connections.oldestHeldMs(),
+      queued: connections.pending,
+      queueLimit: 0,
+      ...(reason === 'server-unreachable' && this.#lastConnectError !== undefined
+        ? { lastError: this.#lastConnectError }
+        : {}),
+    });
+  }
+
+  metrics(): DatabasePoolMetrics {
+    const { connections } = this;
+    return {
+      ...this.counters,
+      size: connections.size,
+      idle: connections.idle,
+      used: connections.used,
+      pending: connections.pending,
+      max: this.config.connectionLimit,
+    };
+  }
+}

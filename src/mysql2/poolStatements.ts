@@ -1,0 +1,82 @@
+import type { FieldPacket, QueryOptions } from 'mysql2';
+import { classifyStatement } from './classifyStatement.js';
+import type { PoolRuntime } from './PoolRuntime.js';
+
+type ResultCallback = (error: Error | null, rows?: unknown, fields?: FieldPacket[]) => unknown;
+type Statement = (sql: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/** mysql2's `QueryOptions` plus holdfast's re-send mark. */
+export interface HoldfastQueryOptions extends QueryOptions {
+  /**
+   * Whether sending the statement twice is harmless. Undefined (the default) decides from the
+   * text: reads (SELECT, SHOW, DESCRIBE, EXPLAIN, WITH ... SELECT without locks) are re-sent
+   * after a lost connection, anything else is not. `true` re-sends a write too (an upsert, a
+   * DELETE by key); `false` never re-sends a statement that may have reached the server.
+   */
+  readonly idempotent?: boolean;
+}
+
+/**
+ * The pool's `query` and `execute` (callback form; mysql2's promise wrappers call them). Each
+ * runs mysql2's own pool statement as one `ConnectionManager.execute` operation, so a
+ * statement is re-sent by the one retry engine (budget, breaker, `maxElapsedMs`, spans) and only
+ * under the re-send rules: a read or `idempotent: true` after a lost connection, anything that
+ * was never sent. Without a callback (a statement read as events or a stream) mysql2's own
+ * method runs untouched and nothing is re-sent.
+ */
+export function poolStatements(runtime: PoolRuntime): { query: Statement; execute: Statement } {
+  const pool = runtime.pool;
+  const make = (method: 'query' | 'execute'): Statement =>
+    function statement(sql, values, callback) {
+      const base = (Object.getPrototypeOf(pool) as Record<string, Statement>)[method] as Statement;
+      let done = callback;
+      let given = values;
+      if (typeof values === 'function') {
+        done = values;
+        given = undefined;
+      }
+      if (typeof done !== 'function') return base.call(pool, sql, values, callback);
+      const options = typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
+      const info = classifyStatement(options === undefined ? String(sql) : String(options.sql));
+      const resendable = options?.idempotent ?? info.kind === 'read';
+      let command: unknown;
+      runtime.manager
+        .execute(
+          (_target, context) =>
+            new Promise<[unknown, unknown]>((resolve, reject) => {
+              if (context.attempt > 1) runtime.counters.statementRetries += 1;
+              const settle: ResultCallback = (error, rows, fields) => {
+                if (error) reject(error);
+                else resolve([rows, fields]);
+              };
+              const sent =
+                given === undefined ? base.call(pool, sql, settle) : base.call(pool, sql, given, settle);
+              if (typeof sent === 'object' && sent !== null) runtime.resendable.set(sent, resendable);
+              command ??= sent;
+            }),
+          { idempotent: resendable, description: info.operation },
+        )
+        .then(
+          ([rows, fields]) => {
+            callBack(done as ResultCallback, null, rows, fields as FieldPacket[]);
+          },
+          (error: unknown) => {
+            callBack(done as ResultCallback, error as Error);
+          },
+        );
+      return command;
+    };
+  return { query: make('query'), execute: make('execute') };
+}
+
+/** A callback that throws must surface as mysql2's would: uncaught, not as a lost rejection. */
+function callBack(callback: ResultCallback, error: Error | null, rows?: unknown, fields?: FieldPacket[]): void {
+  try {
+    callback(error, rows, fields);
+  } catch (thrown) {
+    process.nextTick(() => {
+      throw thrown;
+    });
+  }
+}
+

@@ -1,0 +1,50 @@
+// holdfast/mysql2/promise has the shape of `mysql2/promise`: its createPool returns mysql2's own
+// PromisePool over a holdfast pool, its createConnection mysql2's PromiseConnection over a
+// holdfast connection; everything else is mysql2/promise's, re-exported as it is.
+import mysqlPromise from 'mysql2/promise';
+import { createPromiseConnection } from './createConnection.js';
+import type { HoldfastConnectionConfig } from './createConnection.js';
+import { type PoolConfig, createPool as createCorePool, promisePool } from './createPool.js';
+import type { HoldfastPromisePool } from './HoldfastPool.js';
+
+/**
+ * `mysql2/promise`'s `createPool`, decorated: mysql2's `PromisePool` whose `.pool` is a
+ * HoldfastPool (see `holdfast/mysql2`'s `createPool`), with `state$`, `events$`, `ready()`,
+ * `metrics()`, `transaction()` and `close()` added.
+ *
+ * @throws {ConfigurationError} a malformed holdfast option or `DB_RETRY_*` variable
+ * @example
+ * import mysql from 'holdfast/mysql2/promise';
+ * const pool = mysql.createPool({ host: 'localhost', user: 'app', database: 'shop' });
+ * const [rows] = await pool.query('SELECT 1 AS one');
+ */
+export function createPool(config: PoolConfig): HoldfastPromisePool {
+  return promisePool(createCorePool(config));
+}
+
+/** `mysql2/promise`'s `createConnection`, decorated (see `holdfast/mysql2`'s `createConnection`). */
+export function createConnection(
+  config: HoldfastConnectionConfig,
+): ReturnType<typeof createPromiseConnection> {
+  return createPromiseConnection(config);
+}
+
+/** mysql2/promise's own, unchanged. */
+export const {
+  createPoolCluster,
+  escape,
+  escapeId,
+  format,
+  raw,
+  setMaxParserCache,
+  clearParserCache,
+} = mysqlPromise;
+export const Types: typeof mysqlPromise.Types = mysqlPromise.Types;
+
+const holdfastMysql2Promise: typeof mysqlPromise = Object.assign(Object.create(mysqlPromise) as typeof mysqlPromise, {
+    createPool,
+    createConnection,
+}) as typeof mysqlPromise;
+// The drop-in needs the shape of mysql2/promise's CommonJS module, whose default export is the module.
+// eslint-disable-next-line no-restricted-syntax
+export default holdfastMysql2Promise;
