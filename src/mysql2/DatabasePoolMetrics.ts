@@ -38,7 +38,9 @@ export interface DatabasePoolMetrics {
 
 /** The mutable counters behind `DatabasePoolMetrics`. */
 export type PoolCounters = {
-  -readonly [K in Exclude<keyof DatabasePoolMetrics, 'size' | 'idle' | 'used' | 'max' | 'pending'>]: number;
+  -readonly [
+    K in Exclude<keyof DatabasePoolMetrics, 'size' | 'idle' | 'used' | 'max' | 'pending'>
+  ]: number;
 };
 
 export function emptyCounters(): PoolCounters {

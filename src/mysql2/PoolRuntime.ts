@@ -3,7 +3,11 @@ import { ConnectionManager } from '../connection/ConnectionManager.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { registerPoolMetrics, type PoolMetrics } from '../telemetry/poolMetrics.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
-import { type DatabasePoolMetrics, type PoolCounters, emptyCounters } from './DatabasePoolMetrics.js';
+import {
+  type DatabasePoolMetrics,
+  type PoolCounters,
+  emptyCounters,
+} from './DatabasePoolMetrics.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
 import { PoolConnections } from './PoolConnections.js';
 import { PoolCheckoutError } from './PoolCheckoutError.js';
@@ -113,7 +117,10 @@ export class PoolRuntime {
     );
   }
 
-  checkoutError(reason: 'server-unreachable' | 'pool-exhausted', started: number): PoolCheckoutError {
+  checkoutError(
+    reason: 'server-unreachable' | 'pool-exhausted',
+    started: number,
+  ): PoolCheckoutError {
     const { connections, config } = this;
     return new PoolCheckoutError({
       reason,

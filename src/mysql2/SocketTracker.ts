@@ -58,10 +58,10 @@ export class SocketTracker {
   readonly factory: StreamFactory;
 
   constructor(userStream: unknown, beforeConnect?: (socket: Socket, open: () => void) => void) {
-    this.#userFactory = typeof userStream === 'function' ? (userStream as StreamFactory) : undefined;
+    this.#userFactory =
+      typeof userStream === 'function' ? (userStream as StreamFactory) : undefined;
     this.factory = (argument) => {
-      const socket =
-        this.#userFactory?.(argument) ?? openSocket(argument.config, beforeConnect);
+      const socket = this.#userFactory?.(argument) ?? openSocket(argument.config, beforeConnect);
       byConfig.set(argument.config, socket);
       this.#configs.set(argument.config, socket);
       socket.once('close', () => {

@@ -72,19 +72,35 @@ export class TargetGate implements StatementHost {
     connection.destroy();
   }
 
-  /** Counts a connection; returns the function that uncounts it (closing the gate at zero). */
-  hold(onIdle: () => void): () => void {
+  /**
+   * Counts a connection; returns the function that uncounts it. At zero the gate is closed
+   * (no timer left), but not while its loop runs: the last connection of a target often dies
+   * with the target, and the next one created must still find the loop. A loop ends by itself
+   * (connected, or given up after `retry.maxRetries`).
+   */
+  hold(onClosed: () => void): () => void {
     this.#connections += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#connections -= 1;
-      if (this.#connections === 0) {
-        onIdle();
-        void this.manager.close();
-      }
+      this.#closeWhenUnused(onClosed);
     };
+  }
+
+  #closeWhenUnused(onClosed: () => void): void {
+    if (this.#connections > 0) return;
+    const status = this.manager.state.status;
+    if (status === 'connecting' || status === 'retrying') {
+      const settled = (): void => {
+        this.#closeWhenUnused(onClosed);
+      };
+      this.manager.ready().then(settled, settled);
+      return;
+    }
+    onClosed();
+    void this.manager.close();
   }
 }
 

@@ -9,7 +9,14 @@ import { TargetGate } from './TargetGate.js';
 export type HoldfastConnectionConfig = Omit<DatabasePoolConfig, 'pool_size' | 'poolSize'> | string;
 
 // Options that belong to a pool: mysql2's Connection would warn about each.
-const poolOnly = new Set(['connectionLimit', 'maxIdle', 'idleTimeout', 'queueLimit', 'waitForConnections', 'resetOnRelease']);
+const poolOnly = new Set([
+  'connectionLimit',
+  'maxIdle',
+  'idleTimeout',
+  'queueLimit',
+  'waitForConnections',
+  'resetOnRelease',
+]);
 
 /**
  * The target gates of `createConnection`, keyed by where they connect and as whom:
@@ -46,12 +53,21 @@ export function createConnection(config: HoldfastConnectionConfig): Connection {
     gates.set(key, gate);
   }
   const owner = gate;
+  let closedByClient = false;
   const sockets = new SocketTracker(options.stream, (socket, open) => {
-    socket.once('close', owner.hold(() => {
+    const release = owner.hold(() => {
       if (gates.get(key) === owner) gates.delete(key);
-    }));
+    });
+    let failed = false;
     socket.on('error', (error) => {
+      failed = true;
       owner.targetLost(error);
+    });
+    socket.once('close', () => {
+      // The server (or the network) ended a connection the client did not end: a sign the target
+      // went away, which the next connection should not have to find out by itself.
+      if (!failed && !closedByClient) owner.targetLost(connectionLost());
+      release();
     });
     owner.beforeConnect(socket, open);
   });
@@ -60,11 +76,28 @@ export function createConnection(config: HoldfastConnectionConfig): Connection {
     stream: sockets.factory,
   });
   decorateStatements(owner, connection);
+  const own = connection as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['end', 'destroy', 'close'] as const) {
+    own[method] = function closing(...args: unknown[]): unknown {
+      closedByClient = true;
+      const original = (Object.getPrototypeOf(connection) as typeof own)[method];
+      return original?.apply(connection, args);
+    };
+  }
   return connection;
 }
 
+function connectionLost(): Error {
+  return Object.assign(new Error('Connection lost: the server closed the connection.'), {
+    code: 'PROTOCOL_CONNECTION_LOST',
+    fatal: true,
+  });
+}
+
 /** `mysql2/promise`'s `createConnection`, over the decorated connection. */
-export function createPromiseConnection(config: HoldfastConnectionConfig): Promise<ReturnType<Connection['promise']>> {
+export function createPromiseConnection(
+  config: HoldfastConnectionConfig,
+): Promise<ReturnType<Connection['promise']>> {
   const connection = createConnection(config);
   return new Promise((resolve, reject) => {
     connection.once('connect', () => {

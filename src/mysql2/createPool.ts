@@ -46,7 +46,8 @@ export function promisePool(core: HoldfastPool): HoldfastPromisePool {
   Object.defineProperty(promise, 'state', { get: () => core.state, enumerable: true });
   const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
   Object.defineProperty(promise, inspectCustom, {
-    value: (...args: unknown[]) => (core as unknown as Record<symbol, (...a: unknown[]) => unknown>)[inspectCustom]?.(...args),
+    value: (...args: unknown[]) =>
+      (core as unknown as Record<symbol, (...a: unknown[]) => unknown>)[inspectCustom]?.(...args),
   });
   return promise as HoldfastPromisePool;
 }

@@ -38,7 +38,10 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
         connectFailed(error);
         return;
       }
-      if (!runtime.fresh.delete(connection) && runtime.connections.idleFor(connection) > idleValidationMs) {
+      if (
+        !runtime.fresh.delete(connection) &&
+        runtime.connections.idleFor(connection) > idleValidationMs
+      ) {
         validate(connection);
         return;
       }
@@ -47,7 +50,13 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
     const connectFailed = (error: NodeJS.ErrnoException): void => {
       const verdict = runtime.config.classifier.classify(error, { attempt: 1, scope: 'connect' });
       if (verdict.kind === 'fatal') {
-        fail(runtime, callback, runtime.manager.state.status === 'closed' ? runtime.closedError() : adviseOnAccessDenied(error));
+        fail(
+          runtime,
+          callback,
+          runtime.manager.state.status === 'closed'
+            ? runtime.closedError()
+            : adviseOnAccessDenied(error),
+        );
         return;
       }
       runtime.counters.checkoutRetries += 1;
@@ -69,10 +78,13 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
         runtime.destroyConnection(connection);
         take(callback, started);
       };
-      const pingTimer = clock.setTimeout(() => {
-        answered = true;
-        evict();
-      }, Math.max(1, checkoutTimeoutMs - (clock.now() - started)));
+      const pingTimer = clock.setTimeout(
+        () => {
+          answered = true;
+          evict();
+        },
+        Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
+      );
       connection.ping((error) => {
         if (answered) return;
         answered = true;
@@ -87,13 +99,16 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
     if (enqueued && !settled) {
       // Every connection is checked out: mysql2 queued the callback. Its wait is bounded here.
       runtime.connections.pending += 1;
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        runtime.connections.pending -= 1;
-        settled = true;
-        runtime.poolMetrics?.recordTimeout();
-        fail(runtime, callback, runtime.checkoutError('pool-exhausted', started));
-      }, Math.max(1, checkoutTimeoutMs - (clock.now() - started)));
+      timer = clock.setTimeout(
+        () => {
+          timer = undefined;
+          runtime.connections.pending -= 1;
+          settled = true;
+          runtime.poolMetrics?.recordTimeout();
+          fail(runtime, callback, runtime.checkoutError('pool-exhausted', started));
+        },
+        Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
+      );
     }
   };
 
@@ -113,7 +128,11 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       (error: unknown) => {
         runtime.connections.pending -= 1;
         const timedOut = isHoldfastError(error) && error.code === 'ERR_HOLDFAST_ABORTED';
-        fail(runtime, callback, timedOut ? runtime.checkoutError('server-unreachable', started) : error);
+        fail(
+          runtime,
+          callback,
+          timedOut ? runtime.checkoutError('server-unreachable', started) : error,
+        );
       },
     );
   };
@@ -151,5 +170,9 @@ function handOut(
 function fail(runtime: PoolRuntime, callback: CheckoutCallback, error: unknown): void {
   runtime.counters.checkoutFailures += 1;
   const marked = isUnsent(error) ? error : markUnsent(error);
-  process.nextTick(callback, marked as NodeJS.ErrnoException, undefined as unknown as PoolConnection);
+  process.nextTick(
+    callback,
+    marked as NodeJS.ErrnoException,
+    undefined as unknown as PoolConnection,
+  );
 }

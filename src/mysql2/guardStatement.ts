@@ -11,7 +11,12 @@ import { destroySocket } from './SocketTracker.js';
 
 export type StatementMethod = 'query' | 'execute';
 
-type ResultCallback = (this: unknown, error: Error | null, rows?: unknown, fields?: unknown) => unknown;
+type ResultCallback = (
+  this: unknown,
+  error: Error | null,
+  rows?: unknown,
+  fields?: unknown,
+) => unknown;
 type Method = (this: Connection, ...args: unknown[]) => unknown;
 
 /** What a statement guard needs from the pool (or the target of `createConnection`). */
@@ -68,7 +73,8 @@ export function guardStatement(
   const last = args.length - 1;
   const callback = args[last];
   if (last < 1 || typeof callback !== 'function') return original.apply(connection, args);
-  const options = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
+  const options =
+    typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
   const sql = options === undefined ? String(first) : String(options.sql);
   const idempotent = typeof options?.idempotent === 'boolean' ? options.idempotent : undefined;
   args[last] = guarded(runtime, connection, callback as ResultCallback, sql, idempotent);
@@ -127,5 +133,7 @@ function statementError(
 }
 
 function isCommand(value: unknown): value is CommandLike {
-  return typeof value === 'object' && value !== null && typeof (value as CommandLike).on === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as CommandLike).on === 'function'
+  );
 }

@@ -56,9 +56,9 @@ export const CharsetToEncoding: typeof mysql.CharsetToEncoding = mysql.CharsetTo
  * mysql2's own module with `createPool` and `createConnection` replaced by holdfast's.
  */
 const holdfastMysql2: typeof mysql = Object.assign(Object.create(mysql) as typeof mysql, {
-    createPool,
-    createConnection,
-    connect: createConnection,
+  createPool,
+  createConnection,
+  connect: createConnection,
 }) as typeof mysql;
 // The drop-in needs the shape of mysql2's CommonJS module, whose default export is the module.
 // eslint-disable-next-line no-restricted-syntax

@@ -36,7 +36,8 @@ export function poolStatements(runtime: PoolRuntime): { query: Statement; execut
         given = undefined;
       }
       if (typeof done !== 'function') return base.call(pool, sql, values, callback);
-      const options = typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
+      const options =
+        typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
       const info = classifyStatement(options === undefined ? String(sql) : String(options.sql));
       const resendable = options?.idempotent ?? info.kind === 'read';
       let command: unknown;
@@ -50,8 +51,11 @@ export function poolStatements(runtime: PoolRuntime): { query: Statement; execut
                 else resolve([rows, fields]);
               };
               const sent =
-                given === undefined ? base.call(pool, sql, settle) : base.call(pool, sql, given, settle);
-              if (typeof sent === 'object' && sent !== null) runtime.resendable.set(sent, resendable);
+                given === undefined
+                  ? base.call(pool, sql, settle)
+                  : base.call(pool, sql, given, settle);
+              if (typeof sent === 'object' && sent !== null)
+                runtime.resendable.set(sent, resendable);
               command ??= sent;
             }),
           { idempotent: resendable, description: info.operation },
@@ -70,7 +74,12 @@ export function poolStatements(runtime: PoolRuntime): { query: Statement; execut
 }
 
 /** A callback that throws must surface as mysql2's would: uncaught, not as a lost rejection. */
-function callBack(callback: ResultCallback, error: Error | null, rows?: unknown, fields?: FieldPacket[]): void {
+function callBack(
+  callback: ResultCallback,
+  error: Error | null,
+  rows?: unknown,
+  fields?: FieldPacket[],
+): void {
   try {
     callback(error, rows, fields);
   } catch (thrown) {
@@ -79,4 +88,3 @@ function callBack(callback: ResultCallback, error: Error | null, rows?: unknown,
     });
   }
 }
-

@@ -41,10 +41,13 @@ export const {
 } = mysqlPromise;
 export const Types: typeof mysqlPromise.Types = mysqlPromise.Types;
 
-const holdfastMysql2Promise: typeof mysqlPromise = Object.assign(Object.create(mysqlPromise) as typeof mysqlPromise, {
+const holdfastMysql2Promise: typeof mysqlPromise = Object.assign(
+  Object.create(mysqlPromise) as typeof mysqlPromise,
+  {
     createPool,
     createConnection,
-}) as typeof mysqlPromise;
+  },
+) as typeof mysqlPromise;
 // The drop-in needs the shape of mysql2/promise's CommonJS module, whose default export is the module.
 // eslint-disable-next-line no-restricted-syntax
 export default holdfastMysql2Promise;

@@ -28,7 +28,12 @@ export type TransactionFunction<T> = (
 
 // Deadlock rivals wait a random 0 to 10 x 2^(n-1) ms (at most 200 ms) before rerunning, so that
 // they do not collide again in lockstep; the reconnect policy's seconds would be far too slow.
-const rerunBackoff = { baseDelayMs: 10, maxDelayMs: 200, exponentialBase: 2, jitter: 'full' } as const;
+const rerunBackoff = {
+  baseDelayMs: 10,
+  maxDelayMs: 200,
+  exponentialBase: 2,
+  jitter: 'full',
+} as const;
 
 /**
  * The rerun engine of one pool's transactions: a `RetryHandler` classifying in the
@@ -64,7 +69,9 @@ export function runTransaction<T>(
   options: TransactionOptions | undefined,
 ): Promise<T> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`Expected the argument of transaction() to be a function, got ${typeof fn}.`);
+    throw new TypeError(
+      `Expected the argument of transaction() to be a function, got ${typeof fn}.`,
+    );
   }
   const engine =
     options?.maxRetries === undefined
@@ -84,7 +91,11 @@ export function runTransaction<T>(
   );
 }
 
-async function runOnce<T>(runtime: PoolRuntime, fn: TransactionFunction<T>, attempt: number): Promise<T> {
+async function runOnce<T>(
+  runtime: PoolRuntime,
+  fn: TransactionFunction<T>,
+  attempt: number,
+): Promise<T> {
   const connection = await new Promise<PoolConnection>((resolve, reject) => {
     runtime.pool.getConnection((error, checkedOut) => {
       if (error) reject(error);
