@@ -28,7 +28,14 @@ describe('mysql2 (the behaviour holdfast/mysql2 relies on)', function () {
   };
   afterEach(async () => {
     await Promise.all(
-      pools.splice(0).map((pool) => new Promise<void>((resolve) => pool.end(() => resolve()))),
+      pools.splice(0).map(
+        (pool) =>
+          new Promise<void>((resolve) => {
+            pool.end(() => {
+              resolve();
+            });
+          }),
+      ),
     );
   });
 
@@ -41,7 +48,7 @@ describe('mysql2 (the behaviour holdfast/mysql2 relies on)', function () {
         socket.connect(shared.port, shared.host);
         return socket;
       },
-    } as mysql.PoolOptions);
+    });
     const connection = await checkout(pool);
     expect(configs).to.have.length(1);
     expect(connection.config).to.equal(configs[0]);
@@ -81,10 +88,10 @@ describe('mysql2 (the behaviour holdfast/mysql2 relies on)', function () {
         for (const method of ['query', 'execute']) {
           decorated[method] = (...args: unknown[]): unknown => {
             calls.push(`connection.${method}`);
-            const original = (Object.getPrototypeOf(connection) as Record<string, Function>)[
-              method
-            ];
-            return original?.apply(connection, args) as unknown;
+            const original = (
+              Object.getPrototypeOf(connection) as Record<string, (...a: unknown[]) => unknown>
+            )[method];
+            return original?.apply(connection, args);
           };
         }
         callback(error, connection);
@@ -139,19 +146,21 @@ describe('mysql2 (the behaviour holdfast/mysql2 relies on)', function () {
         configs.set(argument.config, socket);
         return socket;
       },
-    } as mysql.PoolOptions);
+    });
     const connection = await checkout(tracked);
     connection.on('error', () => undefined);
     const failure = new Error('deadline passed');
     const result = new Promise<unknown>((resolve) => {
-      connection.query('DO SLEEP(2)', (error) => resolve(error));
+      connection.query('DO SLEEP(2)', (error) => {
+        resolve(error);
+      });
     });
     configs.get(connection.config)?.destroy(failure);
     expect(await result).to.equal(failure);
     const next = await checkout(tracked);
     expect(next).to.not.equal(connection);
     next.release();
-    void pool;
+    pool;
   });
 
   it("listens to a pool connection's 'error' only once: holdfast adds its own listener (decorateConnection)", async () => {

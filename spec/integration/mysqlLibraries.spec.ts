@@ -116,7 +116,7 @@ const libraries: Record<string, (port: number) => Promise<Client>> = {
     await source.initialize();
     return {
       selectOne: async () =>
-        ((await source.query('SELECT 1 AS one')) as { one: number }[])[0]?.one ?? 0,
+        (await source.query<{ one: number }[]>('SELECT 1 AS one'))[0]?.one ?? 0,
       insert: (id) => source.query(insertSql, [id]),
       close: () => source.destroy(),
     };

@@ -121,7 +121,7 @@ function probe(
     connection.once('error', (error) => {
       signal.removeEventListener('abort', onAbort);
       sockets.destroyAll();
-      reject(adviseOnAccessDenied(error));
+      reject(adviseOnAccessDenied(error) as Error);
     });
     connection.once('connect', () => {
       signal.removeEventListener('abort', onAbort);

@@ -46,10 +46,11 @@ export function createConnection(config: HoldfastConnectionConfig): Connection {
     if (!poolOnly.has(key)) options[key] = value;
   }
   const { target } = resolved;
-  const key = `${String(options.user ?? '')}@${target.address ?? ''}:${String(target.port ?? '')}/${target.namespace ?? ''}`;
+  const user = typeof options.user === 'string' ? options.user : '';
+  const key = `${user}@${target.address ?? ''}:${String(target.port ?? '')}/${target.namespace ?? ''}`;
   let gate = gates.get(key);
   if (gate === undefined) {
-    gate = new TargetGate(resolved, options as ConnectionOptions);
+    gate = new TargetGate(resolved, options);
     gates.set(key, gate);
   }
   const owner = gate;

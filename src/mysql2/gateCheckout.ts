@@ -16,13 +16,17 @@ import type { CheckoutCallback, PoolRuntime } from './PoolRuntime.js';
  * Every error it gives is marked as unsent: nothing reached the server.
  */
 export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback) => void {
-  let enqueued = false;
+  // mysql2 emits 'enqueue' synchronously inside getConnection when it queues the callback.
+  let queued = false;
   runtime.pool.on('enqueue', () => {
-    enqueued = true;
+    queued = true;
   });
+  // Read through a call: both flags change inside mysql2's synchronous getConnection.
+  const wasQueued = (): boolean => queued;
   const take = (callback: CheckoutCallback, started: number): void => {
     const { clock, checkoutTimeoutMs, idleValidationMs } = runtime.config;
     let settled = false;
+    const isSettled = (): boolean => settled;
     let timer: unknown;
     const wrapped: CheckoutCallback = (error, connection) => {
       if (timer !== undefined) {
@@ -94,9 +98,9 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       });
     };
     runtime.ungated.add(wrapped);
-    enqueued = false;
+    queued = false;
     runtime.baseCheckout(wrapped);
-    if (enqueued && !settled) {
+    if (wasQueued() && !isSettled()) {
       // Every connection is checked out: mysql2 queued the callback. Its wait is bounded here.
       runtime.connections.pending += 1;
       timer = clock.setTimeout(
@@ -170,9 +174,5 @@ function handOut(
 function fail(runtime: PoolRuntime, callback: CheckoutCallback, error: unknown): void {
   runtime.counters.checkoutFailures += 1;
   const marked = isUnsent(error) ? error : markUnsent(error);
-  process.nextTick(
-    callback,
-    marked as NodeJS.ErrnoException,
-    undefined as unknown as PoolConnection,
-  );
+  process.nextTick(callback, marked, undefined);
 }

@@ -59,7 +59,7 @@ const holdfastMysql2: typeof mysql = Object.assign(Object.create(mysql) as typeo
   createPool,
   createConnection,
   connect: createConnection,
-}) as typeof mysql;
+});
 // The drop-in needs the shape of mysql2's CommonJS module, whose default export is the module.
 // eslint-disable-next-line no-restricted-syntax
 export default holdfastMysql2;

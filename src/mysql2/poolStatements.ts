@@ -38,7 +38,7 @@ export function poolStatements(runtime: PoolRuntime): { query: Statement; execut
       if (typeof done !== 'function') return base.call(pool, sql, values, callback);
       const options =
         typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
-      const info = classifyStatement(options === undefined ? String(sql) : String(options.sql));
+      const info = classifyStatement(options === undefined ? String(sql) : options.sql);
       const resendable = options?.idempotent ?? info.kind === 'read';
       let command: unknown;
       runtime.manager

@@ -22,7 +22,7 @@ export function probeConnection(
       settled = true;
       signal.removeEventListener('abort', onAbort);
       if (error === undefined) resolve(runtime.config.target);
-      else reject(error instanceof Error ? error : new Error(String(error)));
+      else reject(error instanceof Error ? error : new Error('the probe failed'));
     };
     const onAbort = (): void => {
       // A ping that never answers (a frozen server): the connection is torn down.

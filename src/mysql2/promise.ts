@@ -47,7 +47,7 @@ const holdfastMysql2Promise: typeof mysqlPromise = Object.assign(
     createPool,
     createConnection,
   },
-) as typeof mysqlPromise;
+);
 // The drop-in needs the shape of mysql2/promise's CommonJS module, whose default export is the module.
 // eslint-disable-next-line no-restricted-syntax
 export default holdfastMysql2Promise;
