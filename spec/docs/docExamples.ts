@@ -21,6 +21,7 @@ export interface DocExample {
 export const entryPoints: Readonly<Record<string, string>> = {
   holdfast: 'src/index.js',
   'holdfast/mysql2': 'src/mysql2/index.js',
+  'holdfast/mysql2/promise': 'src/mysql2/promise.js',
   'holdfast/ioredis': 'src/ioredis/index.js',
   'holdfast/testing': 'src/testing/index.js',
 };

@@ -50,6 +50,7 @@ export class PoolRuntime {
   readonly poolMetrics: PoolMetrics | undefined;
   #lastConnectError: unknown;
   #releaseWaiters: (() => void)[] = [];
+  #growthCap: { readonly size: number; readonly until: number } | undefined;
 
   constructor(config: ResolvedPoolConfig, pool: Pool, sockets: SocketTracker, base: BaseCheckout) {
     this.config = config;
@@ -98,14 +99,45 @@ export class PoolRuntime {
     connection.destroy();
   }
 
+  /**
+   * After the server refused a new connection as throttled (1040 too many connections), the
+   * pool keeps to the connections it has for `baseDelayMs` x `throttledDelayFactor`.
+   */
+  capGrowth(): void {
+    const { clock, retry } = this.config;
+    this.#growthCap = {
+      size: this.connections.size,
+      until: clock.now() + retry.baseDelayMs * retry.throttledDelayFactor,
+    };
+  }
+
+  /** True while the cap holds and no connection is free: a checkout should wait for one. */
+  growthCapped(): boolean {
+    const cap = this.#growthCap;
+    if (cap === undefined) return false;
+    if (this.config.clock.now() >= cap.until) {
+      this.#growthCap = undefined;
+      return false;
+    }
+    return this.connections.size >= cap.size && this.connections.idle === 0;
+  }
+
   /** Runs `wake` once, when the next connection is given back (or the pool closes). */
   whenReleased(wake: () => void): void {
     this.#releaseWaiters.push(wake);
   }
 
-  /** A connection was given back: checkouts waiting for one (see `whenReleased`) look again. */
+  /**
+   * A connection was given back: the checkout waiting longest for one (see `whenReleased`) looks
+   * again. One per release: the connection reaches mysql2's free list only on a later tick, so
+   * a second one woken now would find none free and open a new connection.
+   */
   released(): void {
-    if (this.#releaseWaiters.length === 0) return;
+    this.#releaseWaiters.shift()?.();
+  }
+
+  /** Every checkout waiting for a release looks again (the pool is closing). */
+  wakeAll(): void {
     const waiters = this.#releaseWaiters;
     this.#releaseWaiters = [];
     for (const wake of waiters) wake();

@@ -91,7 +91,7 @@ async function closePool(runtime: PoolRuntime, base: Pool, timeoutMs: number): P
   // Handshakes still under way (a blackholed server may never answer one) end now.
   runtime.sockets.destroyUnless((config) => runtime.connections.hasConfig(config));
   // Checkouts waiting for a connection to come back look again, and find the pool closed.
-  runtime.released();
+  runtime.wakeAll();
   const deadline = clock.now() + timeoutMs;
   while (runtime.connections.used > 0 && clock.now() < deadline) {
     await new Promise<void>((resolve) => {

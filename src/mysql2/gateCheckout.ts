@@ -25,6 +25,14 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
   const wasQueued = (): boolean => queued;
   const take = (callback: CheckoutCallback, started: number): void => {
     const { clock, checkoutTimeoutMs, idleValidationMs } = runtime.config;
+    if (runtime.manager.state.status === 'closed') {
+      fail(runtime, callback, runtime.closedError());
+      return;
+    }
+    if (runtime.growthCapped()) {
+      waitForRelease(callback, started);
+      return;
+    }
     let settled = false;
     const isSettled = (): boolean => settled;
     let timer: unknown;
@@ -65,11 +73,10 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       }
       runtime.counters.checkoutRetries += 1;
       if (verdict.kind === 'throttled' && runtime.connections.size > 0) {
-        // The server refuses more connections (1040) but the pool has some: wait for one of
-        // them rather than replacing anything (ADR 0004).
-        runtime.whenReleased(() => {
-          take(callback, started);
-        });
+        // The server refuses more connections (1040) but the pool has some: for a while the
+        // pool grows no further, and checkouts wait for one of its connections (ADR 0004).
+        runtime.capGrowth();
+        waitForRelease(callback, started);
         return;
       }
       runtime.targetLost(error);
@@ -114,6 +121,26 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
         Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
       );
     }
+  };
+
+  const waitForRelease = (callback: CheckoutCallback, started: number): void => {
+    const { clock, checkoutTimeoutMs } = runtime.config;
+    let done = false;
+    runtime.connections.pending += 1;
+    const timer = clock.setTimeout(
+      () => {
+        done = true;
+        runtime.connections.pending -= 1;
+        fail(runtime, callback, runtime.checkoutError('pool-exhausted', started));
+      },
+      Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
+    );
+    runtime.whenReleased(() => {
+      if (done) return;
+      clock.clearTimeout(timer);
+      runtime.connections.pending -= 1;
+      take(callback, started);
+    });
   };
 
   const wait = (callback: CheckoutCallback, started: number): void => {
