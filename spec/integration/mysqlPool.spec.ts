@@ -186,6 +186,50 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
     });
   });
 
+  describe('an outage', () => {
+    it('100 callers during it cause one reconnect loop and at most connectionLimit connections after it', async () => {
+      const proxy = await FaultProxy.start({ upstream: { host: shared.host, port: shared.port } });
+      try {
+        const counter = connectCounter({ host: shared.host, port: proxy.port });
+        const connectionLimit = 4;
+        const pool = open({
+          port: proxy.port,
+          stream: counter.stream,
+          pool_size: connectionLimit,
+          retry: { maxRetries: 10, baseDelayMs: 200, maxDelayMs: 400 },
+        });
+        await pool.query('SELECT 1');
+        const events: string[] = [];
+        pool.events$.subscribe((event) => events.push(event.type));
+        const down = proxy.add({ type: 'down' });
+        await delay(100);
+        const before = counter.count();
+        const calls = Array.from({ length: 100 }, (_, i) =>
+          pool.query<RowDataPacket[]>('SELECT ? AS i', [i]),
+        );
+        await delay(1000);
+        const duringOutage = counter.count() - before;
+        await proxy.remove(down);
+        const results = await Promise.all(calls);
+        expect(results.map(([rows]) => rows[0]?.i as number)).to.deep.equal(
+          Array.from({ length: 100 }, (_, i) => i),
+        );
+        // One loop: one loss reported, and the attempts that reached for the server were the
+        // loop's plus at most the connectionLimit checkouts that found the server gone.
+        expect(events.filter((type) => type === 'connection-lost')).to.have.length(1);
+        const loopAttempts = events.filter((type) => type === 'attempt-started').length;
+        expect(duringOutage).to.be.at.most(loopAttempts + connectionLimit);
+        expect(pool.metrics().size).to.be.at.most(connectionLimit);
+        expect(pool.metrics().created).to.be.at.most(1 + connectionLimit);
+        console.log(
+          `      100 callers: ${duringOutage} connect attempts during the outage (${loopAttempts} by the loop), ${pool.metrics().size} connections after`,
+        );
+      } finally {
+        await proxy.close();
+      }
+    });
+  });
+
   describe('a wrong password', () => {
     it('fails after one attempt with the driver error 1045, the password in no error, log line, span or state', async () => {
       const telemetry = captureTelemetry();

@@ -36,5 +36,4 @@ describe('PoolCheckoutError', () => {
     const error = new PoolCheckoutError(base);
     expect(error.message).to.include('10 of 10').and.include('42000 ms').and.include('pool_size');
   });
-
 });

@@ -35,7 +35,7 @@ describe('parseDatabasePoolConfig', () => {
       });
     });
 
-    it("hands mysql2 the connection limit and its own queue options", () => {
+    it('hands mysql2 the connection limit and its own queue options', () => {
       const config = parseDatabasePoolConfig({ pool_size: 4, queueLimit: 7, host: 'db' }, {});
       expect(config.driverOptions).to.include({
         host: 'db',

@@ -170,7 +170,24 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
 
   return (callback) => {
     if (runtime.ungated.has(callback)) {
-      runtime.baseCheckout(callback);
+      // mysql2 calls getConnection again for a queued callback when a connection it was
+      // opening failed: while the target is down that must not become one more connect attempt
+      // per queued caller. It waits for the loop (the probe's own callback never does).
+      const status = runtime.manager.state.status;
+      if (status === 'connected' || runtime.probes.has(callback)) runtime.baseCheckout(callback);
+      else {
+        runtime.manager.ready().then(
+          () => {
+            runtime.baseCheckout(callback);
+          },
+          (error: unknown) => {
+            callback(
+              markUnsent(error) as NodeJS.ErrnoException,
+              undefined as unknown as PoolConnection,
+            );
+          },
+        );
+      }
       return;
     }
     const started = runtime.config.clock.now();

@@ -54,6 +54,7 @@ export function probeConnection(
       });
     };
     runtime.ungated.add(callback);
+    runtime.probes.add(callback);
     runtime.baseCheckout(callback);
   });
 }
