@@ -55,7 +55,17 @@ export const CharsetToEncoding: typeof mysql.CharsetToEncoding = mysql.CharsetTo
  * 'holdfast/mysql2'` for TypeORM's `driver`, Sequelize's `dialectModule`, a Knex client):
  * mysql2's own module with `createPool` and `createConnection` replaced by holdfast's.
  */
-const holdfastMysql2: typeof mysql = Object.assign(Object.create(mysql) as typeof mysql, {
+/** mysql2's module type, with holdfast's factories. */
+export type HoldfastMysql2Module = Omit<
+  typeof mysql,
+  'createPool' | 'createConnection' | 'connect'
+> & {
+  readonly createPool: typeof createPool;
+  readonly createConnection: typeof createConnection;
+  readonly connect: typeof createConnection;
+};
+
+const holdfastMysql2: HoldfastMysql2Module = Object.assign(Object.create(mysql) as typeof mysql, {
   createPool,
   createConnection,
   connect: createConnection,

@@ -41,7 +41,13 @@ export const {
 } = mysqlPromise;
 export const Types: typeof mysqlPromise.Types = mysqlPromise.Types;
 
-const holdfastMysql2Promise: typeof mysqlPromise = Object.assign(
+/** mysql2/promise's module type, with holdfast's factories. */
+export type HoldfastMysql2PromiseModule = Omit<
+  typeof mysqlPromise,
+  'createPool' | 'createConnection'
+> & { readonly createPool: typeof createPool; readonly createConnection: typeof createConnection };
+
+const holdfastMysql2Promise: HoldfastMysql2PromiseModule = Object.assign(
   Object.create(mysqlPromise) as typeof mysqlPromise,
   {
     createPool,
