@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection } from 'mysql2';
-import { ConnectionManager } from '../connection/ConnectionManager.js';
+import type { ConnectionManager } from '../connection/ConnectionManager.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { registerPoolMetrics, type PoolMetrics } from '../telemetry/poolMetrics.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
@@ -9,6 +9,7 @@ import {
   emptyCounters,
 } from './DatabasePoolMetrics.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
+import { targetManager } from './targetManager.js';
 import { PoolConnections } from './PoolConnections.js';
 import { PoolCheckoutError } from './PoolCheckoutError.js';
 import { probeConnection } from './probeConnection.js';
@@ -60,20 +61,7 @@ export class PoolRuntime {
     this.sockets = sockets;
     this.baseCheckout = base;
     this.connections = new PoolConnections(config.clock);
-    const { name: _name, ...target } = config.target;
-    this.manager = new ConnectionManager<TargetDescription>({
-      name: config.name,
-      connect: (signal) => probeConnection(this, signal),
-      retryDefaults: config.retry,
-      classifier: config.classifier,
-      target,
-      connectTimeoutMs: config.connectTimeoutMs,
-      clock: config.clock,
-      random: config.random,
-      ...config.telemetry,
-      ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
-      ...(config.budget === undefined ? {} : { budget: config.budget }),
-    });
+    this.manager = targetManager(config, (signal) => probeConnection(this, signal));
     this.poolMetrics = registerPoolMetrics(
       config.telemetry.meter,
       config.name,

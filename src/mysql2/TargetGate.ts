@@ -1,10 +1,11 @@
 import mysql, { type Connection, type ConnectionOptions } from 'mysql2';
 import type { Socket } from 'node:net';
-import { ConnectionManager } from '../connection/ConnectionManager.js';
+import type { ConnectionManager } from '../connection/ConnectionManager.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
 import type { StatementHost } from './guardStatement.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
+import { targetManager } from './targetManager.js';
 import { SocketTracker } from './SocketTracker.js';
 
 /**
@@ -27,20 +28,7 @@ export class TargetGate implements StatementHost {
 
   constructor(config: ResolvedPoolConfig, probeOptions: ConnectionOptions) {
     this.config = config;
-    const { name: _name, ...target } = config.target;
-    this.manager = new ConnectionManager<TargetDescription>({
-      name: config.name,
-      connect: (signal) => probe(probeOptions, config.target, signal),
-      retryDefaults: config.retry,
-      classifier: config.classifier,
-      target,
-      connectTimeoutMs: config.connectTimeoutMs,
-      clock: config.clock,
-      random: config.random,
-      ...config.telemetry,
-      ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
-      ...(config.budget === undefined ? {} : { budget: config.budget }),
-    });
+    this.manager = targetManager(config, (signal) => probe(probeOptions, config.target, signal));
   }
 
   /** Opens `socket` now, or once the target's reconnect loop succeeded. */
