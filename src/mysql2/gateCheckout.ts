@@ -74,7 +74,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       runtime.counters.checkoutRetries += 1;
       if (verdict.kind === 'throttled' && runtime.connections.size > 0) {
         // The server refuses more connections (1040) but the pool has some: for a while the
-        // pool grows no further, and checkouts wait for one of its connections (ADR 0004).
+        // pool grows no further, and checkouts wait for one of its connections (ADR 0015).
         runtime.capGrowth();
         waitForRelease(callback, started);
         return;
