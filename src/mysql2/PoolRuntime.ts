@@ -43,11 +43,9 @@ export class PoolRuntime {
   readonly sockets: SocketTracker;
   readonly baseCheckout: BaseCheckout;
   /** Callbacks that must pass mysql2's getConnection without the gate (re-queued by mysql2). */
-  readonly ungated = new WeakSet<CheckoutCallback>();
+  readonly ungated = new Set<CheckoutCallback>();
   /** The reconnect loop's own checkouts: never held at the gate. */
-  readonly probes = new WeakSet<CheckoutCallback>();
-  /** Whether a command built by the pool's `query` may be sent again (read or idempotent). */
-  readonly resendable = new WeakMap<object, boolean>();
+  readonly probes = new Set<CheckoutCallback>();
   /** Connections opened since their last checkout (no ping needed). */
   readonly fresh = new WeakSet<PoolConnection>();
   readonly poolMetrics: PoolMetrics | undefined;

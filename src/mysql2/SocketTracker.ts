@@ -96,7 +96,7 @@ function openSocket(
   const open = (): void => {
     if (config.socketPath !== undefined) socket.connect(config.socketPath);
     else socket.connect(config.port ?? 3306, config.host ?? 'localhost');
-    socket.setNoDelay(true);
+    socket.once('connect', () => socket.setNoDelay(true));
     if (config.enableKeepAlive === true) {
       socket.once('connect', () => {
         socket.setKeepAlive(true, config.keepAliveInitialDelay);

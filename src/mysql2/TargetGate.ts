@@ -23,7 +23,6 @@ export class TargetGate implements StatementHost {
   readonly config: ResolvedPoolConfig;
   readonly manager: ConnectionManager<TargetDescription>;
   readonly counters = { queryTimeouts: 0 };
-  readonly resendable = new WeakMap<object, boolean>();
   #connections = 0;
 
   constructor(config: ResolvedPoolConfig, probeOptions: ConnectionOptions) {

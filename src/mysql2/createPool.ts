@@ -3,6 +3,7 @@ import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
 import { decoratePool } from './decoratePool.js';
 import type { HoldfastPool, HoldfastPoolExtras, HoldfastPromisePool } from './HoldfastPool.js';
 import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';
+import { type PoolStatements, promiseStatements } from './poolStatements.js';
 
 /** mysql2's pool options plus holdfast's (`retry`, `classifier`, `circuitBreaker`, ...), or a URI. */
 export type PoolConfig = DatabasePoolConfig | string;
@@ -42,7 +43,19 @@ export function promisePool(core: HoldfastPool): HoldfastPromisePool {
     transaction: (fn, options) => core.transaction(fn, options),
     close: (options) => core.close(options),
   };
-  Object.assign(promise, extras);
+  const run = (core as unknown as Record<symbol, PoolStatements['run'] | undefined>)[
+    promiseStatements
+  ];
+  if (run === undefined) throw new TypeError('Expected a pool made by holdfast/mysql2 createPool.');
+  const statement =
+    (method: 'query' | 'execute') =>
+    (sql: unknown, values?: unknown): Promise<[unknown, unknown]> => {
+      if (typeof values === 'function') {
+        throw new TypeError('Callback function is not available with promise clients.');
+      }
+      return run(method, sql, values);
+    };
+  Object.assign(promise, extras, { query: statement('query'), execute: statement('execute') });
   Object.defineProperty(promise, 'state', { get: () => core.state, enumerable: true });
   const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
   Object.defineProperty(promise, inspectCustom, {

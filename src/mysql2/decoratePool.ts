@@ -5,7 +5,7 @@ import { gateCheckout } from './gateCheckout.js';
 import type { CloseOptions, HoldfastPool, HoldfastPoolExtras } from './HoldfastPool.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
 import { type CheckoutCallback, PoolRuntime } from './PoolRuntime.js';
-import { poolStatements } from './poolStatements.js';
+import { poolStatements, promiseStatements } from './poolStatements.js';
 import { runTransaction, transactionHandler } from './runTransaction.js';
 import { SocketTracker } from './SocketTracker.js';
 
@@ -67,6 +67,7 @@ export function decoratePool(config: ResolvedPoolConfig): HoldfastPool {
       void close({ timeoutMs: 0 }).then(() => callback?.(null));
     },
   });
+  Object.defineProperty(pool, promiseStatements, { value: statements.run });
   Object.defineProperty(pool, 'state', { get: () => runtime.manager.state, enumerable: true });
   // mysql2's pool keeps the password in its config: util.inspect (console.log, a logger that
   // prints the object) shows holdfast's summary instead.

@@ -37,6 +37,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
     const isSettled = (): boolean => settled;
     let timer: unknown;
     const wrapped: CheckoutCallback = (error, connection) => {
+      runtime.ungated.delete(wrapped);
       if (timer !== undefined) {
         clock.clearTimeout(timer);
         runtime.connections.pending -= 1;

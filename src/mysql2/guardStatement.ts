@@ -11,6 +11,12 @@ import { destroySocket } from './SocketTracker.js';
 
 export type StatementMethod = 'query' | 'execute';
 
+/**
+ * Put by the pool's `query` on the command mysql2 built for it: whether it may be sent again
+ * (a read or `idempotent: true`). A property rather than a WeakMap entry: one per statement.
+ */
+export const resendMark: unique symbol = Symbol('holdfast.resendable');
+
 type ResultCallback = (
   this: unknown,
   error: Error | null,
@@ -28,8 +34,6 @@ export interface StatementHost {
     readonly queryTimeoutMs: number;
   };
   readonly counters: { queryTimeouts: number };
-  /** Whether a command built by the pool's `query` may be sent again. */
-  readonly resendable: WeakMap<object, boolean>;
   /** Tears the connection down now (socket included). */
   destroyConnection(connection: Connection): void;
   /** A connection died: the manager checks the server (its one loop). */
@@ -39,6 +43,7 @@ export interface StatementHost {
 /** A mysql2 command object (what `pool.query` hands its connection), as far as holdfast reads it. */
 interface CommandLike {
   readonly sql?: unknown;
+  readonly [resendMark]?: boolean;
   onResult?: ResultCallback;
   readonly on: unknown;
 }
@@ -66,7 +71,7 @@ export function guardStatement(
     const onResult = first.onResult;
     if (typeof onResult === 'function') {
       const sql = typeof first.sql === 'string' ? first.sql : '';
-      first.onResult = guarded(runtime, connection, onResult, sql, runtime.resendable.get(first));
+      first.onResult = guarded(runtime, connection, onResult, sql, first[resendMark]);
     }
     return original.apply(connection, args);
   }

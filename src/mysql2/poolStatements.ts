@@ -1,5 +1,6 @@
 import type { FieldPacket, QueryOptions } from 'mysql2';
 import { classifyStatement } from './classifyStatement.js';
+import { resendMark } from './guardStatement.js';
 import type { PoolRuntime } from './PoolRuntime.js';
 
 type ResultCallback = (error: Error | null, rows?: unknown, fields?: FieldPacket[]) => unknown;
@@ -24,53 +25,74 @@ export interface HoldfastQueryOptions extends QueryOptions {
  * was never sent. Without a callback (a statement read as events or a stream) mysql2's own
  * method runs untouched and nothing is re-sent.
  */
-export function poolStatements(runtime: PoolRuntime): { query: Statement; execute: Statement } {
+/** Where a decorated pool keeps its promise-form statements (for its promise wrappers). */
+export const promiseStatements: unique symbol = Symbol('holdfast.promiseStatements');
+
+export interface PoolStatements {
+  /** The callback forms, for the pool instance (mysql2's signatures). */
+  readonly query: Statement;
+  readonly execute: Statement;
+  /**
+   * The promise form, for the promise pool instance: the same engine operation without
+   * mysql2's PromisePool layer (its callback adapter and the stack it captures per call cost
+   * more than the statement's own bookkeeping). Resolves mysql2's `[rows, fields]`.
+   */
+  readonly run: (method: Method, sql: unknown, values: unknown) => Promise<[unknown, unknown]>;
+}
+
+type Method = 'query' | 'execute';
+
+export function poolStatements(runtime: PoolRuntime): PoolStatements {
   const pool = runtime.pool;
-  const make = (method: 'query' | 'execute'): Statement =>
+  const run = (method: Method, sql: unknown, values: unknown): Promise<[unknown, unknown]> => {
+    const base = (Object.getPrototypeOf(pool) as Record<string, Statement>)[method] as Statement;
+    const options =
+      typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
+    const info = classifyStatement(options === undefined ? String(sql) : options.sql);
+    const resendable = options?.idempotent ?? info.kind === 'read';
+    return runtime.manager.execute(
+      (_target, context) =>
+        new Promise<[unknown, unknown]>((resolve, reject) => {
+          if (context.attempt > 1) runtime.counters.statementRetries += 1;
+          const settle: ResultCallback = (error, rows, fields) => {
+            if (error) reject(error);
+            else resolve([rows, fields]);
+          };
+          const sent =
+            values === undefined
+              ? base.call(pool, sql, settle)
+              : base.call(pool, sql, values, settle);
+          if (typeof sent === 'object' && sent !== null)
+            (sent as Record<symbol, boolean>)[resendMark] = resendable;
+        }),
+      { idempotent: resendable, description: info.operation },
+    );
+  };
+  const make = (method: Method): Statement =>
     function statement(sql, values, callback) {
-      const base = (Object.getPrototypeOf(pool) as Record<string, Statement>)[method] as Statement;
       let done = callback;
       let given = values;
       if (typeof values === 'function') {
         done = values;
         given = undefined;
       }
-      if (typeof done !== 'function') return base.call(pool, sql, values, callback);
-      const options =
-        typeof sql === 'object' && sql !== null ? (sql as HoldfastQueryOptions) : undefined;
-      const info = classifyStatement(options === undefined ? String(sql) : options.sql);
-      const resendable = options?.idempotent ?? info.kind === 'read';
-      let command: unknown;
-      runtime.manager
-        .execute(
-          (_target, context) =>
-            new Promise<[unknown, unknown]>((resolve, reject) => {
-              if (context.attempt > 1) runtime.counters.statementRetries += 1;
-              const settle: ResultCallback = (error, rows, fields) => {
-                if (error) reject(error);
-                else resolve([rows, fields]);
-              };
-              const sent =
-                given === undefined
-                  ? base.call(pool, sql, settle)
-                  : base.call(pool, sql, given, settle);
-              if (typeof sent === 'object' && sent !== null)
-                runtime.resendable.set(sent, resendable);
-              command ??= sent;
-            }),
-          { idempotent: resendable, description: info.operation },
-        )
-        .then(
-          ([rows, fields]) => {
-            callBack(done as ResultCallback, null, rows, fields as FieldPacket[]);
-          },
-          (error: unknown) => {
-            callBack(done as ResultCallback, error as Error);
-          },
-        );
-      return command;
+      if (typeof done !== 'function') {
+        const base = (Object.getPrototypeOf(pool) as Record<string, Statement>)[
+          method
+        ] as Statement;
+        return base.call(pool, sql, values, callback);
+      }
+      run(method, sql, given).then(
+        ([rows, fields]) => {
+          callBack(done as ResultCallback, null, rows, fields as FieldPacket[]);
+        },
+        (error: unknown) => {
+          callBack(done as ResultCallback, error as Error);
+        },
+      );
+      return undefined;
     };
-  return { query: make('query'), execute: make('execute') };
+  return { query: make('query'), execute: make('execute'), run };
 }
 
 /** A callback that throws must surface as mysql2's would: uncaught, not as a lost rejection. */

@@ -31,6 +31,8 @@ export function probeConnection(
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const callback: CheckoutCallback = (error, connection) => {
+      runtime.ungated.delete(callback);
+      runtime.probes.delete(callback);
       if (settled) {
         if (!error) connection.release();
         return;
