@@ -21,7 +21,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
   runtime.pool.on('enqueue', () => {
     queued = true;
   });
-  // Read through a call: both flags change inside mysql2's synchronous getConnection.
+  // Read through a call: the flag changes inside mysql2's synchronous getConnection.
   const wasQueued = (): boolean => queued;
   const take = (callback: CheckoutCallback, started: number): void => {
     const { clock, checkoutTimeoutMs, idleValidationMs } = runtime.config;
@@ -34,8 +34,8 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       return;
     }
     let settled = false;
-    const isSettled = (): boolean => settled;
     let timer: unknown;
+    // The one closure a checkout allocates; the rare paths are functions below.
     const wrapped: CheckoutCallback = (error, connection) => {
       runtime.ungated.delete(wrapped);
       if (timer !== undefined) {
@@ -47,68 +47,19 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
         return;
       }
       settled = true;
-      if (error) {
-        connectFailed(error);
-        return;
-      }
-      if (
+      if (error) connectFailed(callback, started, error);
+      else if (
         !runtime.fresh.delete(connection) &&
         runtime.connections.idleFor(connection) > idleValidationMs
       ) {
-        validate(connection);
-        return;
-      }
-      handOut(runtime, callback, connection, started);
-    };
-    const connectFailed = (error: NodeJS.ErrnoException): void => {
-      const verdict = runtime.config.classifier.classify(error, { attempt: 1, scope: 'connect' });
-      if (verdict.kind === 'fatal') {
-        fail(
-          runtime,
-          callback,
-          runtime.manager.state.status === 'closed'
-            ? runtime.closedError()
-            : adviseOnAccessDenied(error),
-        );
-        return;
-      }
-      runtime.counters.checkoutRetries += 1;
-      if (verdict.kind === 'throttled' && runtime.connections.size > 0) {
-        // The server refuses more connections (1040) but the pool has some: for a while the
-        // pool grows no further, and checkouts wait for one of its connections (ADR 0015).
-        runtime.capGrowth();
-        waitForRelease(callback, started);
-        return;
-      }
-      runtime.targetLost(error);
-      wait(callback, started);
-    };
-    const validate = (connection: PoolConnection): void => {
-      let answered = false;
-      const evict = (): void => {
-        runtime.counters.evictions += 1;
-        runtime.destroyConnection(connection);
-        take(callback, started);
-      };
-      const pingTimer = clock.setTimeout(
-        () => {
-          answered = true;
-          evict();
-        },
-        Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
-      );
-      connection.ping((error) => {
-        if (answered) return;
-        answered = true;
-        clock.clearTimeout(pingTimer);
-        if (error) evict();
-        else handOut(runtime, callback, connection, started);
-      });
+        validate(callback, started, connection);
+      } else handOut(runtime, callback, connection, started);
     };
     runtime.ungated.add(wrapped);
     queued = false;
     runtime.baseCheckout(wrapped);
-    if (wasQueued() && !isSettled()) {
+    // (mysql2 queues a callback or calls it, never both.)
+    if (wasQueued()) {
       // Every connection is checked out: mysql2 queued the callback. Its wait is bounded here.
       runtime.connections.pending += 1;
       timer = clock.setTimeout(
@@ -122,6 +73,62 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
         Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
       );
     }
+  };
+
+  const connectFailed = (
+    callback: CheckoutCallback,
+    started: number,
+    error: NodeJS.ErrnoException,
+  ): void => {
+    const verdict = runtime.config.classifier.classify(error, { attempt: 1, scope: 'connect' });
+    if (verdict.kind === 'fatal') {
+      fail(
+        runtime,
+        callback,
+        runtime.manager.state.status === 'closed'
+          ? runtime.closedError()
+          : adviseOnAccessDenied(error),
+      );
+      return;
+    }
+    runtime.counters.checkoutRetries += 1;
+    if (verdict.kind === 'throttled' && runtime.connections.size > 0) {
+      // The server refuses more connections (1040) but the pool has some: for a while the
+      // pool grows no further, and checkouts wait for one of its connections (ADR 0015).
+      runtime.capGrowth();
+      waitForRelease(callback, started);
+      return;
+    }
+    runtime.targetLost(error);
+    wait(callback, started);
+  };
+
+  const validate = (
+    callback: CheckoutCallback,
+    started: number,
+    connection: PoolConnection,
+  ): void => {
+    const { clock, checkoutTimeoutMs } = runtime.config;
+    let answered = false;
+    const evict = (): void => {
+      runtime.counters.evictions += 1;
+      runtime.destroyConnection(connection);
+      take(callback, started);
+    };
+    const pingTimer = clock.setTimeout(
+      () => {
+        answered = true;
+        evict();
+      },
+      Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
+    );
+    connection.ping((error) => {
+      if (answered) return;
+      answered = true;
+      clock.clearTimeout(pingTimer);
+      if (error) evict();
+      else handOut(runtime, callback, connection, started);
+    });
   };
 
   const waitForRelease = (callback: CheckoutCallback, started: number): void => {
