@@ -44,6 +44,9 @@ type Method = 'query' | 'execute';
 
 export function poolStatements(runtime: PoolRuntime): PoolStatements {
   const pool = runtime.pool;
+  // The command mysql2 built for the statement just sent (sent synchronously while connected):
+  // the callback form returns it, as mysql2's does.
+  let lastCommand: unknown;
   const run = (method: Method, sql: unknown, values: unknown): Promise<[unknown, unknown]> => {
     const base = (Object.getPrototypeOf(pool) as Record<string, Statement>)[method] as Statement;
     const options =
@@ -64,6 +67,7 @@ export function poolStatements(runtime: PoolRuntime): PoolStatements {
               : base.call(pool, sql, values, settle);
           if (typeof sent === 'object' && sent !== null)
             (sent as Record<symbol, boolean>)[resendMark] = resendable;
+          lastCommand = sent;
         }),
       { idempotent: resendable, description: info.operation },
     );
@@ -82,6 +86,7 @@ export function poolStatements(runtime: PoolRuntime): PoolStatements {
         ] as Statement;
         return base.call(pool, sql, values, callback);
       }
+      lastCommand = undefined;
       run(method, sql, given).then(
         ([rows, fields]) => {
           callBack(done as ResultCallback, null, rows, fields as FieldPacket[]);
@@ -90,7 +95,9 @@ export function poolStatements(runtime: PoolRuntime): PoolStatements {
           callBack(done as ResultCallback, error as Error);
         },
       );
-      return undefined;
+      const command = lastCommand;
+      lastCommand = undefined;
+      return command;
     };
   return { query: make('query'), execute: make('execute'), run };
 }
