@@ -93,6 +93,24 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       expect(rows.map((r) => r.name as string)).to.deep.equal(['ada']);
     });
 
+    it("answers the callback form with mysql2's arguments and returns mysql2's command", async () => {
+      const pool = open();
+      await pool.ready();
+      let command: unknown;
+      const rows = await new Promise<unknown>((resolve, reject) => {
+        command = pool.pool.query(
+          { sql: 'SELECT ? AS n', rowsAsArray: true },
+          [7],
+          (error, result) => {
+            if (error) reject(error);
+            else resolve(result);
+          },
+        );
+      });
+      expect(rows).to.deep.equal([[7]]);
+      expect(command).to.be.an('object').with.property('sql', 'SELECT ? AS n');
+    });
+
     it('throws a fatal driver error as it is (syntax error 1064), without retrying', async () => {
       const pool = open();
       const error = await rejection(pool.query('SELEKT 1'));
