@@ -1,5 +1,6 @@
 import { HoldfastError } from '../errors/HoldfastError.js';
 import { assertNever } from '../internal/assertNever.js';
+import { plural } from '../internal/plural.js';
 import { describeError } from '../telemetry/redact.js';
 
 /** Why a checkout gave up. */
@@ -71,7 +72,7 @@ function messageFor(f: CheckoutFailure): string {
           : describeError(f.lastError)
       }). Check that the server is up and reachable, or raise checkoutTimeoutMs or retry.maxRetries.`;
     case 'pool-exhausted':
-      return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${f.queued} more checkouts are waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;
+      return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${plural(f.queued, 'more checkout is', 'more checkouts are')} waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;
     default:
       return assertNever(f.reason);
   }

@@ -1,4 +1,5 @@
-import mysql, { type Connection, type ConnectionOptions } from 'mysql2';
+import type { Connection, ConnectionOptions } from 'mysql2';
+import { mysql } from './mysql2Module.js';
 import type { Socket } from 'node:net';
 import type { ConnectionManager } from '../connection/ConnectionManager.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';

@@ -1,4 +1,5 @@
-import mysql, { type Connection, type ConnectionOptions } from 'mysql2';
+import type { Connection, ConnectionOptions } from 'mysql2';
+import { mysql } from './mysql2Module.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
 import { decorateStatements } from './decorateStatements.js';
 import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';

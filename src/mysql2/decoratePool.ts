@@ -1,4 +1,5 @@
-import mysql, { type Pool, type PoolOptions } from 'mysql2';
+import type { Pool, PoolOptions } from 'mysql2';
+import { mysql } from './mysql2Module.js';
 import { expectInteger } from '../internal/validate.js';
 import { decorateConnection } from './decorateConnection.js';
 import { gateCheckout } from './gateCheckout.js';

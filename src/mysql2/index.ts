@@ -1,7 +1,7 @@
 // holdfast/mysql2 has the shape of the `mysql2` module: its factories return mysql2's own
 // objects with holdfast's behaviour added (DESIGN.md "Decorating a driver"); everything else
 // is mysql2's, re-exported as it is. Only src/mysql2 imports mysql2.
-import mysql from 'mysql2';
+import { mysql } from './mysql2Module.js';
 import { createConnection } from './createConnection.js';
 import { createPool } from './createPool.js';
 

@@ -1,7 +1,9 @@
 // holdfast/mysql2/promise has the shape of `mysql2/promise`: its createPool returns mysql2's own
 // PromisePool over a holdfast pool, its createConnection mysql2's PromiseConnection over a
 // holdfast connection; everything else is mysql2/promise's, re-exported as it is.
-import mysqlPromise from 'mysql2/promise';
+import { mysqlPromiseModule } from './mysql2Module.js';
+
+const mysqlPromise = mysqlPromiseModule();
 import { createPromiseConnection } from './createConnection.js';
 import type { HoldfastConnectionConfig } from './createConnection.js';
 import { type PoolConfig, createPool as createCorePool, promisePool } from './createPool.js';
