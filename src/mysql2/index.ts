@@ -1,6 +1,7 @@
 // holdfast/mysql2 has the shape of the `mysql2` module: its factories return mysql2's own
 // objects with holdfast's behaviour added (DESIGN.md "Decorating a driver"); everything else
 // is mysql2's, re-exported as it is. Only src/mysql2 imports mysql2.
+import type * as Mysql2 from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import { createConnection } from './createConnection.js';
 import { createPool } from './createPool.js';
@@ -31,24 +32,21 @@ export type {
 } from './runTransaction.js';
 export { classifyStatement, type StatementInfo } from './classifyStatement.js';
 
-/** mysql2's own, unchanged. */
-export const {
-  Connection,
-  PoolConnection,
-  createPoolCluster,
-  createServer,
-  escape,
-  escapeId,
-  format,
-  raw,
-  authPlugins,
-  setMaxParserCache,
-  clearParserCache,
-} = mysql;
-/** mysql2's type constants (`Types.VAR_STRING`, ...), read when first used as mysql2 does. */
-export const Types: typeof mysql.Types = mysql.Types;
-export const Charsets: typeof mysql.Charsets = mysql.Charsets;
-export const CharsetToEncoding: typeof mysql.CharsetToEncoding = mysql.CharsetToEncoding;
+// mysql2's own, unchanged (typed as mysql2's: the declarations name no package of mysql2's own).
+export const Connection: typeof Mysql2.Connection = mysql.Connection;
+export const PoolConnection: typeof Mysql2.PoolConnection = mysql.PoolConnection;
+export const createPoolCluster: typeof Mysql2.createPoolCluster = mysql.createPoolCluster;
+export const createServer: typeof Mysql2.createServer = mysql.createServer;
+export const escape: typeof Mysql2.escape = mysql.escape;
+export const escapeId: typeof Mysql2.escapeId = mysql.escapeId;
+export const format: typeof Mysql2.format = mysql.format;
+export const raw: typeof Mysql2.raw = mysql.raw;
+export const setMaxParserCache: typeof Mysql2.setMaxParserCache = mysql.setMaxParserCache;
+export const clearParserCache: typeof Mysql2.clearParserCache = mysql.clearParserCache;
+/** mysql2's type constants (`Types.VAR_STRING`, ...). */
+export const Types: typeof Mysql2.Types = mysql.Types;
+export const Charsets: typeof Mysql2.Charsets = mysql.Charsets;
+export const CharsetToEncoding: typeof Mysql2.CharsetToEncoding = mysql.CharsetToEncoding;
 
 /**
  * The module as one object, for libraries that take "a mysql2" (`import mysql from
@@ -57,7 +55,7 @@ export const CharsetToEncoding: typeof mysql.CharsetToEncoding = mysql.CharsetTo
  */
 /** mysql2's module type, with holdfast's factories. */
 export type HoldfastMysql2Module = Omit<
-  typeof mysql,
+  typeof Mysql2,
   'createPool' | 'createConnection' | 'connect'
 > & {
   readonly createPool: typeof createPool;
@@ -65,7 +63,7 @@ export type HoldfastMysql2Module = Omit<
   readonly connect: typeof createConnection;
 };
 
-const holdfastMysql2: HoldfastMysql2Module = Object.assign(Object.create(mysql) as typeof mysql, {
+const holdfastMysql2: HoldfastMysql2Module = Object.assign(Object.create(mysql) as typeof Mysql2, {
   createPool,
   createConnection,
   connect: createConnection,

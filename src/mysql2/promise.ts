@@ -1,6 +1,7 @@
 // holdfast/mysql2/promise has the shape of `mysql2/promise`: its createPool returns mysql2's own
 // PromisePool over a holdfast pool, its createConnection mysql2's PromiseConnection over a
 // holdfast connection; everything else is mysql2/promise's, re-exported as it is.
+import type * as Mysql2Promise from 'mysql2/promise';
 import { mysqlPromiseModule } from './mysql2Module.js';
 
 const mysqlPromise = mysqlPromiseModule();
@@ -31,26 +32,27 @@ export function createConnection(
   return createPromiseConnection(config);
 }
 
-/** mysql2/promise's own, unchanged. */
-export const {
-  createPoolCluster,
-  escape,
-  escapeId,
-  format,
-  raw,
-  setMaxParserCache,
-  clearParserCache,
-} = mysqlPromise;
-export const Types: typeof mysqlPromise.Types = mysqlPromise.Types;
+// mysql2/promise's own, unchanged (typed as mysql2's).
+export const createPoolCluster: typeof Mysql2Promise.createPoolCluster =
+  mysqlPromise.createPoolCluster;
+export const escape: typeof Mysql2Promise.escape = mysqlPromise.escape;
+export const escapeId: typeof Mysql2Promise.escapeId = mysqlPromise.escapeId;
+export const format: typeof Mysql2Promise.format = mysqlPromise.format;
+export const raw: typeof Mysql2Promise.raw = mysqlPromise.raw;
+export const setMaxParserCache: typeof Mysql2Promise.setMaxParserCache =
+  mysqlPromise.setMaxParserCache;
+export const clearParserCache: typeof Mysql2Promise.clearParserCache =
+  mysqlPromise.clearParserCache;
+export const Types: typeof Mysql2Promise.Types = mysqlPromise.Types;
 
 /** mysql2/promise's module type, with holdfast's factories. */
 export type HoldfastMysql2PromiseModule = Omit<
-  typeof mysqlPromise,
+  typeof Mysql2Promise,
   'createPool' | 'createConnection'
 > & { readonly createPool: typeof createPool; readonly createConnection: typeof createConnection };
 
 const holdfastMysql2Promise: HoldfastMysql2PromiseModule = Object.assign(
-  Object.create(mysqlPromise) as typeof mysqlPromise,
+  Object.create(mysqlPromise) as typeof Mysql2Promise,
   {
     createPool,
     createConnection,
