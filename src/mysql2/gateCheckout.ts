@@ -166,11 +166,21 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       },
       (error: unknown) => {
         runtime.connections.pending -= 1;
+        // The loop gave up on a fatal error (a wrong password): the caller gets that error,
+        // not the wait's own timeout, even when both end the wait together.
+        const state = runtime.manager.state;
+        const fatal =
+          state.status === 'failed' &&
+          !(isHoldfastError(state.error) && state.error.code === 'ERR_HOLDFAST_RETRIES_EXHAUSTED');
         const timedOut = isHoldfastError(error) && error.code === 'ERR_HOLDFAST_ABORTED';
         fail(
           runtime,
           callback,
-          timedOut ? runtime.checkoutError('server-unreachable', started) : error,
+          fatal
+            ? state.error
+            : timedOut
+              ? runtime.checkoutError('server-unreachable', started)
+              : error,
         );
       },
     );
