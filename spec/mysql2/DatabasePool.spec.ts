@@ -187,5 +187,13 @@ describe('DatabasePool', () => {
       await closing;
       expect(clock.countTimers()).to.equal(0);
     });
+
+    it('resolves with no timer left without waiting for the statement watchdog to tick', async () => {
+      await pool.query('SELECT 1');
+      const closing = settled(pool.close());
+      await clock.tickAsync(100);
+      expect(closing.state).to.equal('resolved');
+      expect(clock.countTimers()).to.equal(0);
+    });
   });
 });

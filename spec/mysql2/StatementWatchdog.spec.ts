@@ -43,4 +43,48 @@ describe('StatementWatchdog', () => {
       expect(clock.countTimers()).to.equal(1);
     });
   });
+
+  describe('dispose', () => {
+    it('clears the pending tick, so a closed pool leaves no timer (the 2.5 s exit delay)', async () => {
+      const watchdog = new StatementWatchdog(systemClock, 2500);
+      const expire = sinon.spy();
+      const unwatch = watchdog.watch(10_000, expire);
+      await clock.tickAsync(10);
+      unwatch();
+      expect(clock.countTimers()).to.equal(1);
+      watchdog.dispose();
+      expect(clock.countTimers()).to.equal(0);
+      await clock.tickAsync(20_000);
+      expect(expire.called).to.equal(false);
+    });
+
+    it('forgets statements still watched', async () => {
+      const watchdog = new StatementWatchdog(systemClock, 250);
+      const expire = sinon.spy();
+      watchdog.watch(1000, expire);
+      watchdog.dispose();
+      await clock.tickAsync(5000);
+      expect(expire.called).to.equal(false);
+      expect(clock.countTimers()).to.equal(0);
+    });
+  });
+
+  describe('its tick', () => {
+    it("is unref'd: it never keeps the process alive on its own", () => {
+      const handles: { hasRef(): boolean }[] = [];
+      const recording = {
+        ...systemClock,
+        setTimeout: (callback: () => void, ms: number) => {
+          const handle = systemClock.setTimeout(callback, ms) as { hasRef(): boolean };
+          handles.push(handle);
+          return handle;
+        },
+      };
+      const watchdog = new StatementWatchdog(recording, 250);
+      watchdog.watch(1000, () => undefined);
+      expect(handles).to.have.length(1);
+      expect(handles[0]?.hasRef()).to.equal(false);
+      watchdog.dispose();
+    });
+  });
 });

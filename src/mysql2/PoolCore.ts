@@ -179,6 +179,7 @@ export class PoolCore implements CheckoutHost {
   /** Ends every generation: gracefully within `graceMs`, then by force. */
   async endAll(graceMs: number): Promise<void> {
     await Promise.all([...this.generations].map((generation) => generation.end(graceMs)));
+    this.watchdog.dispose();
     this.#poolMetrics?.unregister();
     this.instrumentation.close?.();
   }
