@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import { askRedis } from '../helpers/servers/askRedis.js';
-import { RedisCluster } from '../helpers/servers/RedisCluster.js';
+import { RedisClusterGroup } from '../helpers/servers/RedisClusterGroup.js';
 import { type FailoverOutcome, failoverUnderLoad, seconds } from './failoverChaos.js';
 import { recordScenario } from './recordScenario.js';
 import { runLoad } from './runLoad.js';
@@ -21,10 +21,10 @@ interface ClusterKillResult {
 
 describe('Redis Cluster failover (chaos)', function () {
   this.timeout(60_000);
-  let cluster: RedisCluster;
+  let cluster: RedisClusterGroup;
 
   before(async () => {
-    cluster = await RedisCluster.start();
+    cluster = await RedisClusterGroup.start();
   });
 
   after(async () => {
@@ -89,7 +89,7 @@ describe('Redis Cluster failover (chaos)', function () {
         'hf18:raw:',
         (key) =>
           redis.incr(key).catch((error: unknown) => {
-            messages.add(String((error as Error).message).split('. Last error')[0] ?? '');
+            messages.add((error as Error).message.split('. Last error')[0] ?? '');
             throw error;
           }),
         true,

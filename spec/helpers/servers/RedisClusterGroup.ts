@@ -11,7 +11,7 @@ import { RedisServer } from './RedisServer.js';
 const run = promisify(execFile);
 const REDIS_CLI = '/usr/bin/redis-cli';
 
-export interface RedisClusterOptions {
+export interface RedisClusterGroupOptions {
   /** @default 3 */
   readonly masters?: number;
   /** @default 1 */
@@ -33,7 +33,7 @@ export interface ClusterNode {
   readonly slots: readonly (readonly [number, number])[];
 }
 
-export class RedisCluster {
+export class RedisClusterGroup {
   readonly nodes: readonly RedisServer[];
   readonly masters: number;
   readonly replicasPerMaster: number;
@@ -45,7 +45,7 @@ export class RedisCluster {
   }
 
   /** Starts the nodes in parallel, joins them with `redis-cli --cluster create`, waits for ok. */
-  static async start(options: RedisClusterOptions = {}): Promise<RedisCluster> {
+  static async start(options: RedisClusterGroupOptions = {}): Promise<RedisClusterGroup> {
     const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 1000 } = options;
     const count = masters * (1 + replicasPerMaster);
     const started = await Promise.allSettled(
@@ -72,7 +72,7 @@ export class RedisCluster {
       ),
     );
     const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const cluster = new RedisCluster(nodes, masters, replicasPerMaster);
+    const cluster = new RedisClusterGroup(nodes, masters, replicasPerMaster);
     try {
       const failed = started.find((r) => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
@@ -100,7 +100,7 @@ export class RedisCluster {
   /** The running node on `port`. */
   node(port: number): RedisServer {
     const node = this.nodes.find((n) => n.port === port);
-    if (node === undefined) throw new Error(`RedisCluster: no node on port ${port}`);
+    if (node === undefined) throw new Error(`RedisClusterGroup: no node on port ${port}`);
     return node;
   }
 
@@ -124,7 +124,8 @@ export class RedisCluster {
     const master = (await this.topology()).find(
       (n) => n.role === 'master' && !n.failing && n.slots.some(([a, b]) => slot >= a && slot <= b),
     );
-    if (master === undefined) throw new Error(`RedisCluster: no live master serves slot ${slot}`);
+    if (master === undefined)
+      throw new Error(`RedisClusterGroup: no live master serves slot ${slot}`);
     return master;
   }
 
@@ -192,7 +193,7 @@ export class RedisCluster {
 
   private anyRunningPort(): number {
     const node = this.nodes.find((n) => n.pid !== undefined);
-    if (node === undefined) throw new Error('RedisCluster: no node is running');
+    if (node === undefined) throw new Error('RedisClusterGroup: no node is running');
     return node.port;
   }
 }
