@@ -74,7 +74,6 @@ export { redact } from './telemetry/redact.js';
 export { ConnectionManager } from './connection/ConnectionManager.js';
 export type { ConnectionEvent, ConnectionEventType } from './connection/ConnectionEvent.js';
 export { ConnectTimeoutError } from './connection/ConnectTimeoutError.js';
-export { clockScheduler } from './connection/clockScheduler.js';
 export {
   retryWithBackoff,
   type Classifies,

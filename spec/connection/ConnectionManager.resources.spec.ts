@@ -9,6 +9,7 @@ import { ConnectionManager } from '../../src/connection/ConnectionManager.js';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import { silentLogger } from '../../src/telemetry/Logger.js';
 import { connectionRefused } from '../helpers/fakeErrors.js';
+import { schedulerClock } from '../helpers/schedulerClock.js';
 
 /**
  * Counts the live timers (Node `Timeout` resources) created by holdfast or RxJS code from now on;
@@ -91,7 +92,7 @@ describe('ConnectionManager (resources)', () => {
           return calls % 2 === 1 ? Promise.reject(refused) : Promise.resolve({ id: calls });
         },
         retry: { baseDelayMs: 0, maxDelayMs: 0, jitter: 'none' },
-        scheduler: asapScheduler,
+        clock: schedulerClock(asapScheduler),
         budget: false,
         logger: silentLogger,
       });

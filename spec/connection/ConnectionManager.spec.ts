@@ -12,6 +12,7 @@ import { accessDenied, connectionRefused } from '../helpers/fakeErrors.js';
 import { settled } from '../helpers/settled.js';
 import { useFakeManagers } from './fakeManagers.js';
 import { type FakeConnection, FakeConnector, type Outcome, recordStates } from './fakes.js';
+import { schedulerClock } from '../helpers/schedulerClock.js';
 
 type Options = Partial<ConnectionManagerOptions<FakeConnection>>;
 
@@ -545,11 +546,11 @@ describe('ConnectionManager', () => {
     });
   });
 
-  describe('schedulers', () => {
-    it('runs its waits on a given RxJS scheduler (virtual time)', async () => {
+  describe('clock', () => {
+    it('runs its waits on the given clock (an RxJS virtual-time scheduler adapted to one)', async () => {
       const scheduler = new VirtualTimeScheduler();
       const connector = new FakeConnector(failing(1));
-      const manager = make(connector, { scheduler });
+      const manager = make(connector, { clock: schedulerClock(scheduler) });
       const ready = settled(manager.ready());
       await clock.tickAsync(0);
       expect(manager.state).to.deep.include({ status: 'retrying', delayMs: 1000 });

@@ -1,5 +1,6 @@
+import { systemClock } from '../../src/internal/Clock.js';
 import { expect } from 'chai';
-import { asyncScheduler, firstValueFrom } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import sinon from 'sinon';
 import { ErrorClassifier } from '../../src/classify/ErrorClassifier.js';
 import { isUnsent } from '../../src/classify/unsent.js';
@@ -24,7 +25,7 @@ describe('openConnection', () => {
       verify: undefined,
       dispose: (c) => disposed.push(c),
       timeoutMs: 1000,
-      scheduler: asyncScheduler,
+      clock: systemClock,
       cancelReason: () => new Error('cancelled'),
       ...overrides,
     };

@@ -1,5 +1,5 @@
+import { systemClock } from '../../src/internal/Clock.js';
 import { expect } from 'chai';
-import { asyncScheduler } from 'rxjs';
 import sinon from 'sinon';
 import type { ConnectionState } from '../../src/connection/ConnectionState.js';
 import { type Waiter, readyRefusal, waitForOutcome } from '../../src/connection/waitForOutcome.js';
@@ -22,7 +22,7 @@ describe('waitForOutcome', () => {
         name: 'mysql-main',
         state,
         waiters,
-        scheduler: asyncScheduler,
+        clock: systemClock,
         closedError: () => new Error('closed'),
       },
       tell: (next: ConnectionState<string>) => {

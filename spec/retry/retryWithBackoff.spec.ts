@@ -7,8 +7,14 @@ import { ErrorClassifier } from '../../src/classify/ErrorClassifier.js';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import { enableInstantWaits } from '../../src/internal/instantMode.js';
 import type { RetryOptions } from '../../src/retry/RetryOptions.js';
-import { type ScheduledRetry, retryWithBackoff } from '../../src/retry/retryWithBackoff.js';
+import {
+  type Classifies,
+  type RetryWithBackoffOptions,
+  type ScheduledRetry,
+  retryWithBackoff,
+} from '../../src/retry/retryWithBackoff.js';
 import { accessDenied, connectionRefused } from '../helpers/fakeErrors.js';
+import { schedulerClock } from '../helpers/schedulerClock.js';
 import { seqRandom } from '../helpers/seqRandom.js';
 
 /** Exact delays: no jitter, 10 ms then 20, 40, ... capped at 100 (in marble frames = ms). */
@@ -37,11 +43,23 @@ describe('retryWithBackoff', () => {
     });
   });
 
+  /** The operator with its waits on the TestScheduler (adapted to a Clock). */
+  function inVirtualTime<T>(
+    policy: RetryOptions,
+    classifier?: Classifies,
+    options: RetryWithBackoffOptions = {},
+  ) {
+    return retryWithBackoff<T>(policy, classifier, {
+      clock: schedulerClock(scheduler),
+      ...options,
+    });
+  }
+
   describe('in virtual time (TestScheduler marbles)', () => {
     it('resubscribes after 10, 20, 40 ms, then gives up with the attempts counted', () => {
       scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('-#', undefined, refused);
-        const result = outcome(source.pipe(retryWithBackoff(policy)));
+        const result = outcome(source.pipe(inVirtualTime(policy)));
         // Attempts at 0, 11, 32, 73 ms; each fails 1 ms after it starts.
         expectObservable(result).toBe('74ms (x|)', { x: 'exhausted:4' });
         expectSubscriptions(source.subscriptions).toBe(['^!', '11ms ^!', '32ms ^!', '73ms ^!']);
@@ -54,7 +72,7 @@ describe('retryWithBackoff', () => {
         const source = defer(() =>
           (calls += 1) < 3 ? throwError(() => refused) : of(`connection ${calls}`),
         );
-        expectObservable(source.pipe(retryWithBackoff(policy))).toBe('30ms (c|)', {
+        expectObservable(source.pipe(inVirtualTime(policy))).toBe('30ms (c|)', {
           c: 'connection 3',
         });
       });
@@ -64,7 +82,7 @@ describe('retryWithBackoff', () => {
       scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const denied = accessDenied();
         const source = cold('--#', undefined, denied);
-        expectObservable(outcome(source.pipe(retryWithBackoff(policy)))).toBe('--(x|)', {
+        expectObservable(outcome(source.pipe(inVirtualTime(policy)))).toBe('--(x|)', {
           x: 'error:ER_ACCESS_DENIED_ERROR',
         });
         expectSubscriptions(source.subscriptions).toBe(['^-!']);
@@ -75,9 +93,7 @@ describe('retryWithBackoff', () => {
       scheduler.run(({ cold, expectSubscriptions }) => {
         const classifier = { classify: (): Classification => throttled('busy') };
         const source = cold('#', undefined, new Error('busy'));
-        outcome(
-          source.pipe(retryWithBackoff({ ...policy, maxRetries: 2 }, classifier)),
-        ).subscribe();
+        outcome(source.pipe(inVirtualTime({ ...policy, maxRetries: 2 }, classifier))).subscribe();
         expectSubscriptions(source.subscriptions).toBe(['(^!)', '20ms (^!)', '60ms (^!)']);
       });
     });
@@ -86,7 +102,7 @@ describe('retryWithBackoff', () => {
       scheduler.run(({ cold, expectObservable }) => {
         const source = cold('#', undefined, refused);
         const result = outcome(
-          source.pipe(retryWithBackoff({ ...policy, maxRetries: 10, maxElapsedMs: 50 })),
+          source.pipe(inVirtualTime({ ...policy, maxRetries: 10, maxElapsedMs: 50 })),
         );
         // Waits 10 and 20 fit (30 ms); the next, 40, would end at 70 > 50.
         expectObservable(result).toBe('30ms (x|)', { x: 'exhausted:3' });
@@ -96,7 +112,7 @@ describe('retryWithBackoff', () => {
     it('cancels the wait when unsubscribed', () => {
       scheduler.run(({ cold, expectSubscriptions, expectObservable }) => {
         const source = cold('#', undefined, refused);
-        expectObservable(source.pipe(retryWithBackoff(policy)), '^ 15ms !').toBe('');
+        expectObservable(source.pipe(inVirtualTime(policy)), '^ 15ms !').toBe('');
         expectSubscriptions(source.subscriptions).toBe(['(^!)', '10ms (^!)']);
       });
     });
@@ -109,7 +125,7 @@ describe('retryWithBackoff', () => {
         const source = cold('#', undefined, refused);
         outcome(
           source.pipe(
-            retryWithBackoff({ ...policy, maxRetries: 2 }, undefined, {
+            inVirtualTime({ ...policy, maxRetries: 2 }, undefined, {
               onRetryScheduled: (retry) => seen.push({ ...retry, at: scheduler.now() }),
             }),
           ),
@@ -131,7 +147,7 @@ describe('retryWithBackoff', () => {
           recordSuccess: () => undefined,
         };
         const source = cold('#', undefined, refused);
-        const result = outcome(source.pipe(retryWithBackoff(policy, undefined, { budget })));
+        const result = outcome(source.pipe(inVirtualTime(policy, undefined, { budget })));
         expectObservable(result).toBe('10ms (x|)', { x: 'exhausted:2' });
       });
     });
@@ -140,9 +156,7 @@ describe('retryWithBackoff', () => {
       scheduler.run(({ cold, flush }) => {
         const errors: unknown[] = [];
         cold('#', undefined, refused)
-          .pipe(
-            retryWithBackoff({ ...policy, maxRetries: 0 }, undefined, { target: 'redis-cache' }),
-          )
+          .pipe(inVirtualTime({ ...policy, maxRetries: 0 }, undefined, { target: 'redis-cache' }))
           .subscribe({ error: (e: unknown) => errors.push(e) });
         flush();
         expect(errors[0]).to.include({ target: 'redis-cache', cause: refused, attempts: 1 });
@@ -154,7 +168,7 @@ describe('retryWithBackoff', () => {
         const source = cold('#', undefined, refused);
         outcome(
           source.pipe(
-            retryWithBackoff({ ...policy, jitter: 'proportional', maxRetries: 1 }, undefined, {
+            inVirtualTime({ ...policy, jitter: 'proportional', maxRetries: 1 }, undefined, {
               random: seqRandom([0]),
             }),
           ),
@@ -164,7 +178,7 @@ describe('retryWithBackoff', () => {
     });
 
     it('rejects malformed options at call time', () => {
-      expect(() => retryWithBackoff({ maxRetries: -1 }))
+      expect(() => inVirtualTime({ maxRetries: -1 }))
         .to.throw()
         .with.property('option', 'maxRetries');
     });
@@ -176,14 +190,14 @@ describe('retryWithBackoff', () => {
         });
         const source = cold('#', undefined, new Error('not known to the tables'));
         expectObservable(
-          outcome(source.pipe(retryWithBackoff({ ...policy, maxRetries: 1 }, classifier))),
+          outcome(source.pipe(inVirtualTime({ ...policy, maxRetries: 1 }, classifier))),
         ).toBe('10ms (x|)', { x: 'exhausted:2' });
       });
     });
   });
 
-  describe('on real schedulers', () => {
-    it('runs its waits on asyncScheduler, which sinon fake timers drive', async () => {
+  describe('on the system clock', () => {
+    it('runs its waits on the system clock, which sinon fake timers drive', async () => {
       const clock = sinon.useFakeTimers();
       try {
         let calls = 0;

@@ -8,11 +8,12 @@ import {
 } from 'rxjs';
 import { type Classification, fatal } from '../classify/Classification.js';
 import { AbortedError } from '../errors/AbortedError.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import type { CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
-import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
+import { type HookReporter, recordFailure, recordSuccess } from '../retry/guardedHooks.js';
+import type { CircuitTicket } from '../retry/hooks.js';
+import { recordDecision } from '../retry/recordDecision.js';
+import type { RetryDecision } from '../retry/RetryDecision.js';
+import { retryWithBackoff } from '../retry/retryWithBackoff.js';
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
-import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
 import type { StatePublisher } from './StatePublisher.js';
 import type { RetryContext } from './RetryContext.js';
@@ -56,6 +57,9 @@ export class ConnectLoop<C> {
   #cycle: Cycle | undefined;
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
+  readonly #report: HookReporter = (callback, error) => {
+    this.#states.emit({ type: 'callback-failed', callback, error });
+  };
 
   constructor(params: ConnectLoopParams<C>) {
     this.#params = params;
@@ -73,14 +77,15 @@ export class ConnectLoop<C> {
         },
       },
       {
-        scheduler: params.scheduler,
+        clock: params.clock,
         random: params.random,
         scope: 'connect',
         target: params.name,
         description: `Connecting to ${params.name}`,
-        ...(params.budget && { budget: this.#reportingRefusals(params.budget) }),
-        onRetryScheduled: (retry) => {
-          this.#onRetryScheduled(retry);
+        ...(params.budget && { budget: params.budget }),
+        reportHookError: this.#report,
+        onDecision: (decision) => {
+          this.#onDecision(decision);
         },
       },
     );
@@ -96,7 +101,7 @@ export class ConnectLoop<C> {
       op: this.#params.instrumentation.operation(
         'connect',
         this.#params.name,
-        this.#params.scheduler.now(),
+        this.#params.clock.now(),
       ),
       epoch,
       attempts: 0,
@@ -135,44 +140,19 @@ export class ConnectLoop<C> {
     this.#cycle?.op.event(name, attributes);
   }
 
-  /** The budget as the retry operator sees it: a refusal is a `budget.exhausted` span event. */
-  #reportingRefusals(budget: RetryBudgetHook): RetryBudgetHook {
-    return {
-      tryRetry: (kind) => {
-        const allowed = budget.tryRetry(kind);
-        if (!allowed) {
-          const cycle = this.#cycle;
-          cycle?.op.event(spanEventNames.budgetExhausted, {
-            [holdfastAttributes.errorKind]: kind,
-            [holdfastAttributes.attemptCount]: cycle.attempts,
-          });
-        }
-        return allowed;
-      },
-      recordSuccess: () => {
-        budget.recordSuccess();
-      },
-    };
-  }
-
   #attempt(cycle: Cycle): Observable<C> {
     const params = this.#params;
     const attempt = (cycle.attempts += 1);
     this.#states.set({ status: 'connecting', attempt });
     this.#states.emit({ type: 'attempt-started', attempt });
-    const span = cycle.op.attempt(attempt, params.scheduler.now());
+    const span = cycle.op.attempt(attempt, params.clock.now());
     let ticket: CircuitTicket | undefined;
     const cancelReason = (): Error =>
       params.closedError() ?? new AbortedError('A new connect cycle replaced this attempt.');
     const failed = (error: unknown): void => {
       const classification = params.classifier.classify(error, { attempt, scope: 'connect' });
       this.#lastFailure = { error, classification };
-      if (ticket !== undefined) {
-        const admitted = ticket;
-        this.#hook('circuitBreaker', () => {
-          admitted.failure(error, classification);
-        });
-      }
+      recordFailure(ticket, error, classification, this.#report);
       span.fail(error, classification);
       this.#states.emit({ type: 'attempt-failed', attempt, error, classification });
     };
@@ -189,21 +169,12 @@ export class ConnectLoop<C> {
       verify: params.verify,
       dispose: params.dispose,
       timeoutMs: params.connectTimeoutMs,
-      scheduler: params.scheduler,
+      clock: params.clock,
       cancelReason,
     }).pipe(
       tap({
         next: () => {
-          const admitted = ticket;
-          if (admitted !== undefined)
-            this.#hook('circuitBreaker', () => {
-              admitted.success();
-            });
-          const budget = params.budget;
-          if (budget !== undefined)
-            this.#hook('budget', () => {
-              budget.recordSuccess();
-            });
+          recordSuccess(ticket, params.budget, this.#report);
           span.succeed();
         },
         error: failed,
@@ -211,22 +182,23 @@ export class ConnectLoop<C> {
         // (a fatal verdict is not counted against the target).
         unsubscribe: () => {
           const reason = cancelReason();
-          const admitted = ticket;
-          if (admitted !== undefined) {
-            this.#hook('circuitBreaker', () => {
-              admitted.failure(reason, cancelled);
-            });
-          }
+          recordFailure(ticket, reason, cancelled, this.#report);
           span.fail(reason, cancelled);
         },
       }),
     );
   }
 
-  #onRetryScheduled({ retry, delayMs, error }: ScheduledRetry): void {
-    this.#states.set({ status: 'retrying', retry, delayMs, error: toError(error) });
-    this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
-    this.#cycle?.op.retryScheduled(retry, delayMs, error);
+  /** Every retry and the stop of the live cycle: its state, event and telemetry. */
+  #onDecision(decision: RetryDecision): void {
+    const cycle = this.#cycle;
+    if (cycle === undefined) return;
+    if (decision.type === 'retry') {
+      const { retry, delayMs, error } = decision;
+      this.#states.set({ status: 'retrying', retry, delayMs, error: toError(error) });
+      this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
+    }
+    recordDecision(cycle.op, decision);
   }
 
   #onConnected(connection: C, cycle: Cycle): void {
@@ -245,7 +217,6 @@ export class ConnectLoop<C> {
   #onGaveUp(error: unknown, cycle: Cycle): void {
     if (cycle.epoch !== this.#epoch) return;
     this.#end();
-    cycle.op.fail(error instanceof RetriesExhaustedError ? error.cause : error, cycle.attempts);
     const failure = toError(error);
     this.#states.set({ status: 'failed', error: failure });
     this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
@@ -255,13 +226,5 @@ export class ConnectLoop<C> {
     this.#cycle = undefined;
     this.#loop = undefined;
     this.#lastFailure = undefined;
-  }
-
-  #hook(callback: 'circuitBreaker' | 'budget', fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.#states.emit({ type: 'callback-failed', callback, error });
-    }
   }
 }

@@ -1,16 +1,17 @@
-import { type Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { RetryBudget } from '../budget/RetryBudget.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
+import type { HookReporter } from '../retry/guardedHooks.js';
 import type { RetryBudgetHook } from '../retry/hooks.js';
+import { RetryDecider } from '../retry/RetryDecider.js';
 import { type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import { createInstrumentation } from '../telemetry/createInstrumentation.js';
 import type { Instrumentation } from '../telemetry/Instrumentation.js';
-import { clockScheduler } from './clockScheduler.js';
 import type { ConnectionEvent } from './ConnectionEvent.js';
 import type {
   ConnectionManagerOptions,
@@ -29,7 +30,7 @@ import { watchResilience } from './watchResilience.js';
 /**
  * DEFAULT BUDGET (issue 7): each manager gets its own `RetryBudget` with the documented defaults
  * (maxTokens 10, tokenRatio 0.1, minRetriesPerSecond 10; docs/concepts/circuit-breaker-and-budget.md),
- * reading time from the manager's clock, or its scheduler when only that is given.
+ * reading time from the manager's clock.
  */
 const defaultBudget = (name: string, clock: Clock): RetryBudget => new RetryBudget({ name, clock });
 
@@ -42,7 +43,7 @@ const closed = Object.freeze({ status: 'closed' }) satisfies ConnectionState<nev
  * A new manager is `idle` and opens nothing until asked.
  *
  * The loop is an RxJS pipeline (`defer(attempt)` + `retryWithBackoff`) whose waits run on
- * `scheduler`; `execute` on a connected manager does not touch RxJS.
+ * `clock`; `execute` on a connected manager does not touch RxJS.
  *
  * @throws {ConfigurationError} (constructor) malformed options or retry options
  * @example
@@ -67,7 +68,7 @@ export class ConnectionManager<C> {
 
   readonly #options: ConnectionManagerOptions<C>;
   readonly #states: StatePublisher<C>;
-  readonly #scheduler: SchedulerLike;
+  readonly #clock: Clock;
   readonly #loop: ConnectLoop<C>;
   readonly #execution: ManagedExecution<C>;
   readonly #instrumentation: Instrumentation;
@@ -87,10 +88,8 @@ export class ConnectionManager<C> {
       options.retryDefaults ?? mysqlRetryDefaults,
       'ConnectionManager `retry` options',
     );
-    const scheduler =
-      options.scheduler ??
-      (options.clock === undefined ? asyncScheduler : clockScheduler(options.clock));
-    this.#scheduler = scheduler;
+    const clock = options.clock ?? systemClock;
+    this.#clock = clock;
     const instrumentation = createInstrumentation(
       { ...options.target, name: options.name },
       {
@@ -107,24 +106,31 @@ export class ConnectionManager<C> {
     this.#states = states;
     this.state$ = states.state$;
     this.events$ = states.events$;
-    this.#ownBudget =
-      options.budget === undefined
-        ? defaultBudget(
-            options.name,
-            options.clock ?? { ...systemClock, now: () => scheduler.now() },
-          )
-        : undefined;
+    this.#ownBudget = options.budget === undefined ? defaultBudget(options.name, clock) : undefined;
     const budget: RetryBudgetHook | undefined =
       options.budget === false ? undefined : (options.budget ?? this.#ownBudget);
+    const classifier = options.classifier ?? new ErrorClassifier();
+    const random = options.random ?? systemRandom;
+    const reportCallbackError: HookReporter = (callback, error) => {
+      states.emit({ type: 'callback-failed', callback, error });
+    };
     const shared = {
       name: this.name,
       policy: this.policy,
-      classifier: options.classifier ?? new ErrorClassifier(),
+      classifier,
       breaker: options.circuitBreaker,
       budget,
       instrumentation,
-      scheduler,
-      random: options.random ?? systemRandom,
+      clock,
+      random,
+      decider: new RetryDecider({
+        policy: this.policy,
+        classifier,
+        random,
+        target: this.name,
+        budget,
+        reportHookError: reportCallbackError,
+      }),
     };
     this.#loop = new ConnectLoop<C>({
       ...shared,
@@ -146,9 +152,7 @@ export class ConnectionManager<C> {
         this.connectionLost(connection, error);
       },
       closedError: () => this.#closedError,
-      reportCallbackError: (callback, error) => {
-        states.emit({ type: 'callback-failed', callback, error });
-      },
+      reportCallbackError,
     });
     const loop = this.#loop;
     this.#unwatchResilience = watchResilience(options.circuitBreaker, budget, {
@@ -185,7 +189,7 @@ export class ConnectionManager<C> {
         name: this.name,
         state: this.#states.state,
         waiters: this.#states.waiters,
-        scheduler: this.#scheduler,
+        clock: this.#clock,
         closedError: () => this.#closedError ?? this.#closeError(),
       },
       options,

@@ -1,4 +1,4 @@
-import type { Observable, SchedulerLike } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import type { Clock } from '../internal/Clock.js';
 import type { Random } from '../internal/Random.js';
@@ -42,16 +42,13 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
   readonly target?: Omit<TargetDescription, 'name'>;
   /** Timeout of one connect + verify attempt, ms. @default 10000 */
   readonly connectTimeoutMs?: number;
-  /** Reads time and runs timers when no `scheduler` is given. @default systemClock */
+  /**
+   * Reads time and runs every wait (backoff, connect timeout, `ready()` timeout): the one time
+   * seam. `sinon.useFakeTimers()` drives the default. @default systemClock
+   */
   readonly clock?: Clock;
   /** Jitter source. @default Math.random */
   readonly random?: Random;
-  /**
-   * Where every wait runs (backoff, connect timeout, `ready()` timeout): RxJS's
-   * `asyncScheduler` (which `sinon.useFakeTimers()` drives) or a `TestScheduler` for marbles.
-   * @default a scheduler over `clock` when one is given, else `asyncScheduler`
-   */
-  readonly scheduler?: SchedulerLike;
 }
 
 /** Options of `manager.ready()`. */

@@ -1,15 +1,9 @@
-import { backoffDelay } from '../backoff/exponentialBackoff.js';
-import type { Classification } from '../classify/Classification.js';
 import { isUnsent } from '../classify/unsent.js';
-import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import { waitsAreInstant } from '../internal/instantMode.js';
-import { abortReason } from '../internal/sleep.js';
+import { scheduleWait } from '../internal/sleep.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
+import { type HookReporter, recordFailure, recordSuccess } from '../retry/guardedHooks.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from '../retry/hooks.js';
-import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
-import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
-import { describeError } from '../telemetry/redact.js';
+import { recordDecision } from '../retry/recordDecision.js';
 import type { ManagerExecuteOptions } from './ConnectionManagerOptions.js';
 import type { RetryContext } from './RetryContext.js';
 
@@ -21,7 +15,7 @@ export interface ExecutionHost<C> extends RetryContext {
   connectionLost(connection: C, error: unknown): void;
   /** Set once the manager is closed. */
   closedError(): Error | undefined;
-  reportCallbackError(callback: 'circuitBreaker' | 'budget', error: unknown): void;
+  reportCallbackError: HookReporter;
 }
 
 type Operation<C, T> = (connection: C, context: AttemptContext) => T | PromiseLike<T>;
@@ -40,6 +34,7 @@ export class ManagedExecution<C> {
   readonly #breaker: CircuitBreakerHook | undefined;
   readonly #budget: RetryBudgetHook | undefined;
   readonly #waits = new Set<(error: Error) => void>();
+  readonly #report: HookReporter;
   /**
    * The success handler of every call without a breaker ticket: one function for all calls, so
    * the happy path allocates no closure for it. Undefined without a budget (nothing to tell).
@@ -50,6 +45,7 @@ export class ManagedExecution<C> {
     this.#host = host;
     this.#breaker = host.breaker;
     this.#budget = host.budget;
+    this.#report = host.reportCallbackError;
     this.#countSuccess =
       host.budget === undefined
         ? undefined
@@ -163,7 +159,7 @@ export class ManagedExecution<C> {
     const host = this.#host;
     const description = options?.description ?? 'operation';
     const signal = options?.signal;
-    const started = host.scheduler.now();
+    const started = host.clock.now();
     const op = host.instrumentation.operation('execute', description, started);
     let span = op.attempt(1, started);
     let attempt = 1;
@@ -173,42 +169,36 @@ export class ManagedExecution<C> {
     let previousDelay = 0;
     for (;;) {
       const classification = host.classifier.classify(error, { attempt, scope: 'execute' });
-      if (ticket !== undefined) this.#ticketFailure(ticket, error, classification);
+      recordFailure(ticket, error, classification, this.#report);
       span.fail(error, classification);
-      if (classification.kind === 'fatal') {
-        op.fail(error, attempt);
-        throw error;
-      }
       // The reconnect loop starts now, whatever happens to this call.
-      if (classification.connectionLost) host.connectionLost(connection, error);
-      if (options?.idempotent !== true && !isUnsent(error)) {
-        op.fail(error, attempt);
-        throw new OutcomeUnknownError(
-          `${description} on ${host.name} may have reached the server before it failed, so it was not sent again: ${describeError(error)}. Check whether it took effect, or pass idempotent: true if running it twice is harmless.`,
-          { cause: error, operation: description },
-        );
+      if (classification.kind !== 'fatal' && classification.connectionLost) {
+        host.connectionLost(connection, error);
       }
-      // A lost connection is waited for by the reconnect loop, which owns that backoff.
-      const delay = classification.connectionLost
-        ? 0
-        : this.#delay(attempt, previousDelay, classification);
-      const stop = this.#stopReason(attempt, delay, started, classification, op);
-      if (stop !== undefined) {
-        op.fail(error, attempt);
-        throw new RetriesExhaustedError(
-          `${description} on ${host.name} failed ${stop}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
-          { cause: error, attempts: attempt, target: host.name },
-        );
-      }
-      op.retryScheduled(attempt, delay, error);
+      const decision = host.decider.decide({
+        error,
+        classification,
+        attempt,
+        elapsedMs: host.clock.now() - started,
+        previousDelayMs: previousDelay,
+        scope: 'execute',
+        subject: `${description} on ${host.name}`,
+        operation: description,
+        signal,
+        resendable: options?.idempotent === true || isUnsent(error),
+        // A lost connection is waited for by the reconnect loop, which owns that backoff.
+        waitElsewhere: classification.kind !== 'fatal' && classification.connectionLost,
+      });
+      recordDecision(op, decision);
+      if (decision.type === 'stop') throw decision.thrown;
       try {
-        if (delay > 0) await this.#wait(delay, signal);
+        if (decision.delayMs > 0) await this.#wait(decision.delayMs, signal);
         connection = await host.ready(signal);
       } catch (waitError) {
         op.fail(waitError, attempt);
         throw waitError;
       }
-      previousDelay = delay;
+      previousDelay = decision.delayMs;
       attempt += 1;
       ticket = undefined;
       span = op.attempt(attempt);
@@ -230,94 +220,34 @@ export class ManagedExecution<C> {
     }
   }
 
-  #delay(attempt: number, previousDelay: number, classification: Classification): number {
-    const policy = this.#host.policy;
-    const delay = backoffDelay(attempt, previousDelay, policy, this.#host.random);
-    return classification.kind === 'throttled'
-      ? Math.min(delay * policy.throttledDelayFactor, policy.maxDelayMs)
-      : delay;
-  }
-
-  #stopReason(
-    attempt: number,
-    delay: number,
-    started: number,
-    classification: Classification & { kind: 'transient' | 'throttled' },
-    op: OperationTelemetry,
-  ): string | undefined {
-    const policy = this.#host.policy;
-    if (attempt > policy.maxRetries) return `after ${attempt - 1} retries`;
-    const deadline = policy.maxElapsedMs;
-    if (deadline !== undefined && this.#host.scheduler.now() + delay - started > deadline) {
-      return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
-    }
-    if (this.#budget !== undefined && !this.#budgetAllows(this.#budget, classification.kind)) {
-      op.event(spanEventNames.budgetExhausted, {
-        [holdfastAttributes.errorKind]: classification.kind,
-        [holdfastAttributes.attemptCount]: attempt,
-      });
-      return `after ${attempt} attempts: the retry budget is spent`;
-    }
-    return undefined;
-  }
-
-  /** A budget that throws is reported and counts as a yes: it must not break the call. */
-  #budgetAllows(budget: RetryBudgetHook, kind: 'transient' | 'throttled'): boolean {
-    try {
-      return budget.tryRetry(kind);
-    } catch (error) {
-      this.#host.reportCallbackError('budget', error);
-      return true;
-    }
-  }
-
   #wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
     const closed = this.#host.closedError();
     if (closed !== undefined) return Promise.reject(closed);
-    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
-    if (waitsAreInstant()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const finish = (error?: Error): void => {
-        this.#waits.delete(finish);
-        timer.unsubscribe();
-        signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve();
-        else reject(error);
+      const cancel = scheduleWait(
+        ms,
+        this.#host.clock,
+        signal,
+        () => {
+          this.#waits.delete(onClose);
+          resolve();
+        },
+        (error) => {
+          this.#waits.delete(onClose);
+          reject(error);
+        },
+      );
+      const onClose = (error: Error): void => {
+        this.#waits.delete(onClose);
+        cancel();
+        reject(error);
       };
-      const onAbort = (): void => {
-        finish(abortReason(signal));
-      };
-      const timer = this.#host.scheduler.schedule(() => {
-        finish();
-      }, ms);
-      this.#waits.add(finish);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waits.add(onClose);
     });
   }
 
   #succeeded(ticket: CircuitTicket | undefined): void {
-    if (ticket !== undefined) {
-      try {
-        ticket.success();
-      } catch (error) {
-        this.#host.reportCallbackError('circuitBreaker', error);
-      }
-    }
-    if (this.#budget !== undefined) {
-      try {
-        this.#budget.recordSuccess();
-      } catch (error) {
-        this.#host.reportCallbackError('budget', error);
-      }
-    }
-  }
-
-  #ticketFailure(ticket: CircuitTicket, error: unknown, classification: Classification): void {
-    try {
-      ticket.failure(error, classification);
-    } catch (hookError) {
-      this.#host.reportCallbackError('circuitBreaker', hookError);
-    }
+    recordSuccess(ticket, this.#budget, this.#report);
   }
 }
 

@@ -1,5 +1,6 @@
-import { Observable, type SchedulerLike } from 'rxjs';
+import { Observable } from 'rxjs';
 import { markUnsent } from '../classify/unsent.js';
+import type { Clock } from '../internal/Clock.js';
 import { ConnectTimeoutError } from './ConnectTimeoutError.js';
 
 /** What one connect attempt needs. */
@@ -11,7 +12,7 @@ export interface OpenConnectionParams<C> {
   readonly dispose: (connection: C) => void;
   /** connect + verify must finish within this many ms. */
   readonly timeoutMs: number;
-  readonly scheduler: SchedulerLike;
+  readonly clock: Clock;
   /** The abort reason given to `connect` when the attempt is unsubscribed (close, reconnect). */
   readonly cancelReason: () => Error;
 }
@@ -31,10 +32,10 @@ export function openConnection<C>(params: OpenConnectionParams<C>): Observable<C
     const settle = (): boolean => {
       if (settled) return false;
       settled = true;
-      timeout.unsubscribe();
+      params.clock.clearTimeout(timeout);
       return true;
     };
-    const timeout = params.scheduler.schedule(() => {
+    const timeout = params.clock.setTimeout(() => {
       if (!settle()) return;
       const error = markUnsent(new ConnectTimeoutError(params.target, params.timeoutMs));
       controller.abort(error);

@@ -19,7 +19,6 @@ const knownKeys = [
   'connectTimeoutMs',
   'clock',
   'random',
-  'scheduler',
   'logger',
   'tracer',
   'meter',

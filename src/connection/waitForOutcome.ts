@@ -1,7 +1,7 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { assertNever } from '../internal/assertNever.js';
+import type { Clock, TimerHandle } from '../internal/Clock.js';
 import { abortReason } from '../internal/sleep.js';
 import { describe } from '../internal/validate.js';
 import type { ReadyOptions } from './ConnectionManagerOptions.js';
@@ -30,7 +30,7 @@ export interface OutcomeSource<C> {
   readonly name: string;
   readonly state: ConnectionState<C>;
   readonly waiters: Set<Waiter<C>>;
-  readonly scheduler: SchedulerLike;
+  readonly clock: Clock;
   readonly closedError: () => Error;
 }
 
@@ -44,10 +44,11 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
   const signal = options?.signal;
   const timeoutMs = options?.timeoutMs;
   return new Promise<C>((resolve, reject) => {
-    let timer: Subscription | undefined;
+    let timer: TimerHandle;
+    let timed = false;
     const finish = (): void => {
       source.waiters.delete(waiter);
-      timer?.unsubscribe();
+      if (timed) source.clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     const waiter: Waiter<C> = (state) => {
@@ -79,7 +80,8 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
     source.waiters.add(waiter);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
-      timer = source.scheduler.schedule(() => {
+      timed = true;
+      timer = source.clock.setTimeout(() => {
         finish();
         reject(
           new AbortedError(

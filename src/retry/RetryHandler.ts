@@ -1,7 +1,5 @@
-import { backoffDelay } from '../backoff/exponentialBackoff.js';
 import type { Classification, OperationScope } from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
-import { RetriesExhaustedError, type RetryStopReason } from '../errors/RetriesExhaustedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { type Random, systemRandom } from '../internal/Random.js';
 import { abortReason, sleep } from '../internal/sleep.js';
@@ -11,9 +9,14 @@ import {
   type OperationTelemetry,
   noopInstrumentation,
 } from '../telemetry/Instrumentation.js';
-import { describeError } from '../telemetry/redact.js';
+import { errorType } from '../telemetry/errorAttributes.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
+import { semconvAttributes } from '../telemetry/semconv.js';
 import type { AttemptContext } from './AttemptContext.js';
+import { type HookReporter, recordFailure, recordSuccess } from './guardedHooks.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from './hooks.js';
+import { recordDecision } from './recordDecision.js';
+import { RetryDecider } from './RetryDecider.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
 
@@ -90,7 +93,7 @@ export class RetryHandler {
   readonly #budget: RetryBudgetHook | undefined;
   readonly #breaker: CircuitBreakerHook | undefined;
   readonly #clock: Clock;
-  readonly #random: Random;
+  readonly #decider: RetryDecider;
   /** No breaker and no budget: a first attempt may run outside the loop. */
   readonly #direct: boolean;
   /** Someone needs the start time of a direct first attempt: telemetry or a deadline. */
@@ -113,7 +116,13 @@ export class RetryHandler {
     this.#budget = options.budget;
     this.#breaker = options.circuitBreaker;
     this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? systemRandom;
+    this.#decider = new RetryDecider({
+      policy: this.policy,
+      classifier: this.classifier,
+      random: options.random ?? systemRandom,
+      target: this.name,
+      budget: this.#budget,
+    });
     this.#direct = this.#breaker === undefined && this.#budget === undefined;
     this.#timed =
       this.#instrumentation !== noopInstrumentation || this.policy.maxElapsedMs !== undefined;
@@ -150,15 +159,13 @@ export class RetryHandler {
 
   /** The delay (ms) before retry `retry` (1, 2, ...) after an error of this classification. */
   delayFor(retry: number, previousDelayMs: number, classification: Classification): number {
-    const delay = backoffDelay(retry, previousDelayMs, this.policy, this.#random);
-    return classification.kind === 'throttled'
-      ? Math.min(delay * this.policy.throttledDelayFactor, this.policy.maxDelayMs)
-      : delay;
+    return this.#decider.delayFor(retry, previousDelayMs, classification);
   }
 
   /**
-   * The retry loop. `first` is the failure of a first attempt that already ran outside the loop
-   * (its telemetry is opened late, back-dated to `startedAt` when that was read).
+   * The retry loop: its mechanics only (attempts, waits, telemetry calls); every decision is the
+   * `RetryDecider`'s. `first` is the failure of a first attempt that already ran outside the
+   * loop (its telemetry is opened late, back-dated to `startedAt` when that was read).
    */
   async #loop<T>(
     fn: (context: AttemptContext) => T | PromiseLike<T>,
@@ -171,9 +178,15 @@ export class RetryHandler {
     const signal = options?.signal;
     const scope = options?.scope ?? 'execute';
     const op = this.#instrumentation.operation(options?.kind ?? 'execute', description, started);
+    const report: HookReporter = (callback, error) => {
+      op.event(spanEventNames.callbackFailed, {
+        [holdfastAttributes.callback]: callback,
+        [semconvAttributes.errorType]: errorType(error),
+      });
+    };
     let outcome: Outcome<T>;
     if (first === undefined) {
-      outcome = await this.#attempt(fn, 1, signal, op, scope);
+      outcome = await this.#attempt(fn, 1, signal, op, scope, report);
     } else {
       const classification = this.classifier.classify(first.error, { attempt: 1, scope });
       op.attempt(1, startedAt).fail(first.error, classification);
@@ -185,40 +198,27 @@ export class RetryHandler {
         op.succeed(attempt);
         return outcome.value;
       }
-      const { error, classification } = outcome;
-      // A failure after the caller aborted is the abort's doing: report the abort.
-      if (signal?.aborted) throw this.#aborted(op, signal, attempt);
-      if (classification.kind === 'fatal') {
-        op.fail(error, attempt);
-        throw error;
-      }
-      let stop: RetryStopReason | undefined;
-      let delay = 0;
-      if (attempt > this.policy.maxRetries) {
-        stop = 'retries';
-      } else {
-        delay = this.delayFor(attempt, previousDelay, classification);
-        const deadline = this.policy.maxElapsedMs;
-        if (deadline !== undefined && this.#clock.now() + delay - started > deadline) {
-          stop = 'deadline';
-        } else if (this.#budget !== undefined && !this.#budget.tryRetry(classification.kind)) {
-          op.event('budget.exhausted', { retry: attempt });
-          stop = 'budget';
-        }
-      }
-      if (stop !== undefined) {
-        op.fail(error, attempt);
-        throw this.#exhausted(description, attempt, error, stop);
-      }
-      op.retryScheduled(attempt, delay, error);
+      const decision = this.#decider.decide({
+        error: outcome.error,
+        classification: outcome.classification,
+        attempt,
+        elapsedMs: this.#clock.now() - started,
+        previousDelayMs: previousDelay,
+        scope,
+        subject: description,
+        signal,
+        reportHookError: report,
+      });
+      recordDecision(op, decision);
+      if (decision.type === 'stop') throw decision.thrown;
       try {
-        await sleep(delay, signal, this.#clock);
+        await sleep(decision.delayMs, signal, this.#clock);
       } catch (abort) {
         op.fail(abort, attempt);
         throw abort;
       }
-      previousDelay = delay;
-      outcome = await this.#attempt(fn, attempt + 1, signal, op, scope);
+      previousDelay = decision.delayMs;
+      outcome = await this.#attempt(fn, attempt + 1, signal, op, scope, report);
     }
   }
 
@@ -228,9 +228,14 @@ export class RetryHandler {
     signal: AbortSignal | undefined,
     op: OperationTelemetry,
     scope: OperationScope,
+    report: HookReporter,
   ): Promise<Outcome<T>> {
     // An abort before an attempt (or in the gap after a wait) means no further attempt.
-    if (signal?.aborted) throw this.#aborted(op, signal, attempt - 1);
+    if (signal?.aborted) {
+      const error = abortReason(signal);
+      op.fail(error, attempt - 1);
+      throw error;
+    }
     const span = op.attempt(attempt);
     let ticket: CircuitTicket | undefined;
     let value: T;
@@ -239,38 +244,13 @@ export class RetryHandler {
       value = await fn(attempt === 1 && signal === undefined ? firstAttempt : { attempt, signal });
     } catch (error) {
       const classification = this.classifier.classify(error, { attempt, scope });
-      ticket?.failure(error, classification);
+      recordFailure(ticket, error, classification, report);
       span.fail(error, classification);
       return { ok: false, error, classification };
     }
-    ticket?.success();
-    this.#budget?.recordSuccess();
+    recordSuccess(ticket, this.#budget, report);
     span.succeed();
     return { ok: true, value };
-  }
-
-  #aborted(op: OperationTelemetry, signal: AbortSignal, attempts: number): Error {
-    const error = abortReason(signal);
-    op.fail(error, attempts);
-    return error;
-  }
-
-  #exhausted(
-    description: string,
-    attempts: number,
-    error: unknown,
-    reason: RetryStopReason,
-  ): RetriesExhaustedError {
-    const why =
-      reason === 'retries'
-        ? `after ${attempts - 1} retries`
-        : reason === 'deadline'
-          ? `within maxElapsedMs (${this.policy.maxElapsedMs}) after ${attempts} attempts`
-          : `after ${attempts} attempts: the retry budget is spent`;
-    return new RetriesExhaustedError(
-      `${description} failed ${why}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
-      { cause: error, attempts, target: this.name, reason },
-    );
   }
 }
 

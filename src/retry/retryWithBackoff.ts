@@ -1,33 +1,17 @@
-import {
-  type MonoTypeOperatorFunction,
-  type Observable,
-  type SchedulerLike,
-  asapScheduler,
-  asyncScheduler,
-  defer,
-  retry,
-  throwError,
-  timer,
-} from 'rxjs';
-import { backoffDelay } from '../backoff/exponentialBackoff.js';
-import type {
-  Classification,
-  ClassifyContext,
-  OperationScope,
-} from '../classify/Classification.js';
+import { type MonoTypeOperatorFunction, type Observable, defer, retry, throwError } from 'rxjs';
+import type { Classification, OperationScope } from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import { waitsAreInstant } from '../internal/instantMode.js';
+import { type Clock, systemClock } from '../internal/Clock.js';
 import { type Random, systemRandom } from '../internal/Random.js';
-import { describeError } from '../telemetry/redact.js';
+import { wait$ } from '../internal/sleep.js';
+import type { HookReporter } from './guardedHooks.js';
 import type { RetryBudgetHook } from './hooks.js';
+import { type Classifies, RetryDecider } from './RetryDecider.js';
+import type { RetryDecision } from './RetryDecision.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
 
-/** Anything that classifies errors; an `ErrorClassifier` is one. */
-export interface Classifies {
-  classify(error: unknown, context: ClassifyContext): Classification;
-}
+export type { Classifies } from './RetryDecider.js';
 
 /** A retry about to be waited for, as told to `onRetryScheduled`. */
 export interface ScheduledRetry {
@@ -40,8 +24,10 @@ export interface ScheduledRetry {
 }
 
 export interface RetryWithBackoffOptions {
-  /** Where the waits run. @default asyncScheduler (virtual time inside `TestScheduler.run`) */
-  readonly scheduler?: SchedulerLike;
+  /** Reads time (for `maxElapsedMs`) and runs the waits. @default systemClock (sinon fake timers drive it) */
+  readonly clock?: Clock;
+  /** Ends the loop at once (during a wait too) with `AbortedError`: no further attempt. */
+  readonly signal?: AbortSignal;
   /** Jitter source. @default Math.random */
   readonly random?: Random;
   /** Passed to the classifier (deadlocks are retryable only for `'transaction'`). @default 'connect' */
@@ -52,14 +38,18 @@ export interface RetryWithBackoffOptions {
   readonly description?: string;
   /** Asked before every retry; a refusal ends the loop with `RetriesExhaustedError`. */
   readonly budget?: RetryBudgetHook;
+  /** Told when the budget throws; the budget then counts as a yes. */
+  readonly reportHookError?: HookReporter;
   /** Called once per retry, before the wait begins (state changes, events, log lines). */
   readonly onRetryScheduled?: (retry: ScheduledRetry) => void;
+  /** Called with every decision of the loop (each retry, and the stop), before it takes effect. */
+  readonly onDecision?: (decision: RetryDecision) => void;
 }
 
 /**
  * An RxJS operator that resubscribes to its source after a retryable error, waiting the
- * reference design's jittered exponential backoff on `scheduler` (so `TestScheduler` marbles and
- * sinon fake timers drive it). Each subscription of the result is one independent loop.
+ * reference design's jittered exponential backoff on `clock` (sinon fake timers drive the
+ * default; a `TestScheduler` adapted to a `Clock` drives marbles). Each subscription of the result is one independent loop.
  *
  * - a fatal error (by the classifier) is passed on as it is, after one attempt;
  * - after `maxRetries` retries, or when `maxElapsedMs` or the budget says stop, the error is a
@@ -84,61 +74,44 @@ export function retryWithBackoff<T>(
     Object.entries(policy).filter(([, value]) => value !== undefined),
   ) as RetryOptions;
   const resolved = resolveRetryPolicy(given, mysqlRetryDefaults, 'retryWithBackoff policy');
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const random = options.random ?? systemRandom;
+  const clock = options.clock ?? systemClock;
+  const signal = options.signal;
   const scope = options.scope ?? 'connect';
   const target = options.target ?? 'operation';
-  const description = options.description ?? target;
-  const { budget, onRetryScheduled } = options;
+  const subject = options.description ?? target;
+  const { onRetryScheduled, onDecision } = options;
+  const decider = new RetryDecider({
+    policy: resolved,
+    classifier,
+    random: options.random ?? systemRandom,
+    target,
+    budget: options.budget,
+    reportHookError: options.reportHookError,
+  });
 
   return (source: Observable<T>) =>
     defer(() => {
-      const started = scheduler.now();
+      const started = clock.now();
       let previousDelay = 0;
       return source.pipe(
         retry({
           delay: (error: unknown, attempt: number) => {
-            const classification = classifier.classify(error, { attempt, scope });
-            if (classification.kind === 'fatal') return throwError(() => error);
-            let delay = backoffDelay(attempt, previousDelay, resolved, random);
-            if (classification.kind === 'throttled') {
-              delay = Math.min(delay * resolved.throttledDelayFactor, resolved.maxDelayMs);
-            }
-            const stop = stopReason(attempt, delay, scheduler.now() - started, classification);
-            if (stop !== undefined) {
-              return throwError(() => exhausted(stop, attempt, error));
-            }
-            previousDelay = delay;
-            onRetryScheduled?.({ retry: attempt, delayMs: delay, error, classification });
-            // instantRetries(): no timer at all (a microtask), so users' fake clocks need no tick.
-            return waitsAreInstant() ? timer(0, asapScheduler) : timer(delay, scheduler);
+            const decision = decider.decide({
+              error,
+              attempt,
+              elapsedMs: clock.now() - started,
+              previousDelayMs: previousDelay,
+              scope,
+              subject,
+              signal,
+            });
+            onDecision?.(decision);
+            if (decision.type === 'stop') return throwError(() => decision.thrown);
+            previousDelay = decision.delayMs;
+            onRetryScheduled?.(decision);
+            return wait$(decision.delayMs, clock, signal);
           },
         }),
       );
     });
-
-  function stopReason(
-    attempt: number,
-    delay: number,
-    elapsed: number,
-    classification: Classification & { kind: 'transient' | 'throttled' },
-  ): string | undefined {
-    if (attempt > resolved.maxRetries) return `after ${attempt - 1} retries`;
-    const deadline = resolved.maxElapsedMs;
-    if (deadline !== undefined && elapsed + delay > deadline) {
-      return `within maxElapsedMs (${deadline}) after ${attempt} attempts`;
-    }
-    // Asked last: a yes spends a token, which must not be wasted on a loop that stops anyway.
-    if (budget !== undefined && !budget.tryRetry(classification.kind)) {
-      return `after ${attempt} attempts: the retry budget is spent`;
-    }
-    return undefined;
-  }
-
-  function exhausted(stop: string, attempts: number, error: unknown): RetriesExhaustedError {
-    return new RetriesExhaustedError(
-      `${description} failed ${stop}: ${describeError(error)}. Raise maxRetries or maxElapsedMs if the service needs longer to recover.`,
-      { cause: error, attempts, target },
-    );
-  }
 }

@@ -36,6 +36,8 @@ export const holdfastAttributes = {
   errorKind: 'holdfast.error.kind',
   /** The classifier's reason for that verdict (spans only, never on metrics). */
   errorReason: 'holdfast.error.reason',
+  /** On a `callback.failed` event: the hook that threw, `circuitBreaker` | `budget`. */
+  callback: 'holdfast.callback',
   /** On `holdfast.connection.state`: `idle` | `connecting` | `retrying` | `connected` | `failed`. */
   connectionState: 'holdfast.connection.state',
   /** On `holdfast.circuit.state`: `closed` | `open` | `half-open` | `isolated`. */
@@ -54,6 +56,8 @@ export const spanEventNames = {
   circuitClosed: 'circuit.closed',
   /** The retry budget refused a retry: the operation ends with its last error. */
   budgetExhausted: 'budget.exhausted',
+  /** A breaker or budget hook threw; the operation went on without it. */
+  callbackFailed: 'callback.failed',
 } as const;
 
 export type SpanEventName = (typeof spanEventNames)[keyof typeof spanEventNames];
