@@ -4,9 +4,24 @@
 // rejoins as a replica) before the next scenario.
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
+import { createRedisCluster } from '../../src/ioredis/index.js';
 import { askRedis } from '../helpers/servers/askRedis.js';
 import { RedisClusterGroup } from '../helpers/servers/RedisClusterGroup.js';
-import { type FailoverOutcome, failoverUnderLoad, seconds } from './failoverChaos.js';
+import {
+  type FailoverOutcome,
+  failoverInvariants,
+  failoverUnderLoad,
+  seconds,
+} from './failoverChaos.js';
+import {
+  assertEndsConnected,
+  assertHandlesReleased,
+  assertTransitionsAllowed,
+  invariantNames,
+  recordStates,
+  watchUnhandledRejections,
+} from './invariants.js';
+import { handleBaseline } from './redisChaos.js';
 import { recordScenario } from './recordScenario.js';
 import { runLoad } from './runLoad.js';
 
@@ -119,6 +134,61 @@ describe('Redis Cluster failover (chaos)', function () {
     });
     console.log(
       `      raw ioredis Cluster: promotion ${seconds(affected.promotionMs)}, callers' outage ${seconds(affected.outageMs)}, first success ${Math.round(affected.recoveryMs)} ms after it; ${summary(result)}; errors: ${[...messages].join(' / ')}`,
+    );
+  });
+
+  it('holdfast: commands across slots; a master killed under INCR load, callers wait and succeed, none applied twice', async () => {
+    const rejections = watchUnhandledRejections();
+    const handles = await handleBaseline();
+    const client = createRedisCluster(cluster.startupNodes, {
+      targetName: 'redis-cluster-chaos',
+      retry: { baseDelayMs: 100, maxDelayMs: 500, maxRetries: 40, maxElapsedMs: 15_000 },
+    });
+    const states = recordStates(client.state$);
+    let result: ClusterKillResult;
+    try {
+      await client.ready();
+      // Commands across slots: one key per master, each routed by ioredis to its own master.
+      const keys = await cluster.keysOnEveryMaster('hf18:slots:');
+      await Promise.all(keys.map((key, i) => client.set(key, String(i))));
+      expect(await Promise.all(keys.map((key) => client.get(key)))).to.deep.equal(['0', '1', '2']);
+      // The last scenario of the file: the killed master stays down.
+      result = await killMaster('hf18:holdfast:', (key) => client.incr(key), false);
+    } finally {
+      await client.close();
+    }
+    const { affected } = result;
+    const { ledger } = affected;
+    expect(ledger.count('failed'), ledger.summary()).to.equal(0);
+    expect(result.othersFailed, 'the other masters are not affected').to.equal(0);
+    expect(result.counter, `${invariantNames.noDoubleWrite}: ${ledger.summary()}`).to.be.at.most(
+      ledger.count('acknowledged') + ledger.count('outcome-unknown'),
+    );
+    rejections.assertNone();
+    assertTransitionsAllowed(states.statuses);
+    assertEndsConnected(states.statuses);
+    await assertHandlesReleased(handles);
+    const lost = Math.max(0, ledger.count('acknowledged') - result.counter);
+    recordScenario({
+      target: 'redis',
+      scenario: 'cluster: master killed under INCR load',
+      injected:
+        'SIGKILL one master of a 3+3 cluster (cluster-node-timeout 1 s) under INCR load on a key of every master; retry 100 ms..500 ms, up to 15 s',
+      callersSaw: `${summary(result)}; ${lost} acknowledged INCRs lost by Redis's asynchronous replication`,
+      recoveryMs: Math.round(affected.recoveryMs),
+      invariants: [...failoverInvariants, invariantNames.handlesReleased],
+      counts: {
+        ...ledger.counts(),
+        counter: result.counter,
+        lostByReplication: lost,
+        othersFailed: result.othersFailed,
+        promotionMs: Math.round(affected.promotionMs),
+        outageMs: Math.round(affected.outageMs),
+        longestCallMs: Math.round(affected.longestCallMs),
+      },
+    });
+    console.log(
+      `      holdfast cluster: promotion ${seconds(affected.promotionMs)}, callers' outage ${seconds(affected.outageMs)}, first success ${Math.round(affected.recoveryMs)} ms after it, longest call ${seconds(affected.longestCallMs)}; ${summary(result)}`,
     );
   });
 });
