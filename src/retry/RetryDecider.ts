@@ -14,6 +14,7 @@ import { type HookReporter, budgetAllows } from './guardedHooks.js';
 import type { RetryBudgetHook } from './hooks.js';
 import type { RetryDecision, RetryableClassification } from './RetryDecision.js';
 import type { RetryPolicy } from './RetryOptions.js';
+import { plural } from '../internal/plural.js';
 
 /** Anything that classifies errors; an `ErrorClassifier` is one. */
 export interface Classifies {
@@ -167,11 +168,11 @@ export class RetryDecider {
 
 /** `1 retry`, `3 retries`. */
 export function retriesPhrase(count: number): string {
-  return count === 1 ? '1 retry' : `${count} retries`;
+  return plural(count, 'retry', 'retries');
 }
 
 function attemptsPhrase(count: number): string {
-  return count === 1 ? '1 attempt' : `${count} attempts`;
+  return plural(count, 'attempt');
 }
 
 function stop(

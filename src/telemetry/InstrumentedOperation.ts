@@ -14,6 +14,7 @@ import {
 import { describeError, redact } from './redact.js';
 import { semconvAttributes } from './semconv.js';
 import { markFailed, runInSpan, startAttemptSpan, startOperationSpan } from './spans.js';
+import { plural } from '../internal/plural.js';
 
 /** What every operation of one target shares. */
 export interface TargetTelemetry {
@@ -140,7 +141,10 @@ export class InstrumentedOperation implements OperationTelemetry {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'success');
       this.#t.log.info(`Successfully connected to ${this.#t.name}`, fields);
     } else if (attempts > 1) {
-      this.#t.log.info(`${this.#name} succeeded after ${attempts - 1} retries`, fields);
+      this.#t.log.info(
+        `${this.#name} succeeded after ${plural(attempts - 1, 'retry', 'retries')}`,
+        fields,
+      );
     }
   }
 
@@ -161,12 +165,12 @@ export class InstrumentedOperation implements OperationTelemetry {
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'failure', error);
       this.#t.log.error(
-        `Failed to connect to ${this.#t.name} after ${attempts - 1} retries: ${message}`,
+        `Failed to connect to ${this.#t.name} after ${plural(attempts - 1, 'retry', 'retries')}: ${message}`,
         fields,
       );
     } else {
       this.#t.log.error(
-        `Failed to ${this.#name} after ${attempts - 1} retries: ${message}`,
+        `Failed to ${this.#name} after ${plural(attempts - 1, 'retry', 'retries')}: ${message}`,
         fields,
       );
     }

@@ -1,6 +1,7 @@
 /**
- * Anything with `info`, `warn` and `error` taking `(message, fields?)`: `console` qualifies,
- * and `pinoLogger(pino())` adapts pino. `debug` is optional.
+ * Anything with `info`, `warn` and `error` taking `(message, fields?)`: `console` qualifies.
+ * `debug` is optional. A pino logger (`pino()`, `fastify.log`) is recognised and called with its
+ * own `(fields, message)` order; `pinoLogger(pino())` does the same explicitly.
  */
 export interface Logger {
   info(message: string, fields?: object): void;

@@ -1,5 +1,6 @@
 import { safeInvoke } from '../internal/safeInvoke.js';
 import type { Logger } from './Logger.js';
+import { isPinoLogger, pinoLogger } from './pinoLogger.js';
 import { redact } from './redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -7,14 +8,16 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 /**
  * Wraps a user's logger so that every line is redacted (message and string field values, one
  * level deep) and a throwing logger never breaks the caller. Every log line holdfast writes goes
- * through one of these.
+ * through one of these. A pino logger (`isPinoLogger`) is recognised and called with its own
+ * `(fields, message)` order, so `logger: pino()` keeps every field.
  *
  * @example
  * const log = safeLogger(options.logger ?? defaultLogger());
  * log.error(`Failed to get database connection: ${describeError(error)}`);
  */
-export function safeLogger(logger: Logger): Logger {
-  if (safeLoggers.has(logger)) return logger;
+export function safeLogger(given: Logger): Logger {
+  if (safeLoggers.has(given)) return given;
+  const logger = isPinoLogger(given) ? pinoLogger(given) : given;
   const emit =
     (level: Level) =>
     (message: string, fields?: object): void => {
