@@ -114,7 +114,8 @@ describe('Redis Cluster failover (chaos)', function () {
     }
     const { affected } = result;
     const acked = affected.ledger.count('acknowledged');
-    expect(affected.ledger.count('failed'), 'raw ioredis gave up on some INCRs').to.be.above(0);
+    // Not asserted: how many callers ioredis fails depends on how long the election takes
+    // (more than maxRedirections x retryDelayOnFailover = 1.6 s in every run so far).
     recordScenario({
       target: 'redis',
       scenario: 'cluster: master killed, raw ioredis 6 Cluster defaults (baseline)',

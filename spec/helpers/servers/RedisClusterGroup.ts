@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { askRedis, parseInfo, waitFor } from './askRedis.js';
-import { freePort } from './freePort.js';
+import { freePorts } from './freePort.js';
 import { RedisServer } from './RedisServer.js';
 
 const run = promisify(execFile);
@@ -48,9 +48,12 @@ export class RedisClusterGroup {
   static async start(options: RedisClusterGroupOptions = {}): Promise<RedisClusterGroup> {
     const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 1000 } = options;
     const count = masters * (1 + replicasPerMaster);
+    // Data and bus ports drawn together: two parallel draws could hand out the same port.
+    const ports = await freePorts(2 * count);
     const started = await Promise.allSettled(
-      Array.from({ length: count }, async () =>
+      Array.from({ length: count }, (_, i) =>
         RedisServer.start({
+          port: ports[2 * i]!,
           args: [
             '--cluster-enabled',
             'yes',
@@ -60,7 +63,7 @@ export class RedisClusterGroup {
             String(nodeTimeoutMs),
             // The bus port defaults to port + 10000, which may not exist above 55535.
             '--cluster-port',
-            String(await freePort()),
+            String(ports[2 * i + 1]!),
             // Any replica may take over, however long ago it last heard from its master.
             '--cluster-replica-validity-factor',
             '0',

@@ -17,6 +17,8 @@ export interface RedisServerOptions {
   readonly requirepass?: string;
   /** Extra `--name value` arguments, appended last (they win over the defaults). */
   readonly args?: readonly string[];
+  /** The port to listen on (e.g. one of `freePorts(n)`). @default a free port */
+  readonly port?: number;
 }
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -36,7 +38,7 @@ export class RedisServer extends ManagedServer {
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = await makeTempDir('redis');
     await mkdir(join(dir, 'data'));
-    const server = new RedisServer(await freePort(), dir, options);
+    const server = new RedisServer(options.port ?? (await freePort()), dir, options);
     await server.launch();
     return server;
   }
