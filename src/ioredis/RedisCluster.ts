@@ -134,6 +134,9 @@ export class RedisCluster extends Cluster {
         waiters: publisher.waiters,
         clock: this.#host.clock,
         closedError: closed,
+        // ready() ends with the cycle: a failed cycle is not restarted for waiting calls.
+        waitLimitMs: 0,
+        mayRestart: () => false,
       },
       options,
     );
