@@ -1,4 +1,5 @@
-import { Cluster, type ClusterNode, type ClusterOptions, type Command, type Redis } from 'ioredis';
+import type * as Ioredis from 'ioredis';
+import type { ClusterNode, ClusterOptions, Command, Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
@@ -6,6 +7,7 @@ import type { ConnectionState } from '../connection/ConnectionState.js';
 import { StatePublisher } from '../connection/StatePublisher.js';
 import { readyRefusal, waitForOutcome } from '../connection/waitForOutcome.js';
 import { ClosedError } from '../errors/ClosedError.js';
+import { requirePeer } from '../internal/requirePeer.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
 import {
   type ClusterRetryDelays,
@@ -17,6 +19,9 @@ import {
   type RedisClusterOptions,
   resolveRedisClusterOptions,
 } from './resolveRedisClusterOptions.js';
+
+// Loaded, not imported: without ioredis installed, importing holdfast/ioredis says what to do.
+const { Cluster } = requirePeer('ioredis', 'holdfast/ioredis') as typeof Ioredis;
 
 /** The cluster as a whole, connected: what `state$` carries while connected. */
 export interface ClusterLink {
