@@ -30,6 +30,9 @@ import {
   type ResolvedRedisClientOptions,
   resolveRedisClientOptions,
 } from './resolveRedisClientOptions.js';
+import { redisReplyPrefix } from '../classify/redisReplyPrefix.js';
+import { markUnsent } from '../classify/unsent.js';
+import type { QueuedCommand } from './sortInFlight.js';
 import { type InFlightContext, takeOverInFlight } from './takeOverInFlight.js';
 
 // Loaded with require(), not imported: without ioredis installed, importing holdfast/ioredis says
@@ -91,6 +94,10 @@ export class RedisClient extends ioredis.Redis {
   /** Set while a `disconnect()` / QUIT of the user ends the client (until `connect()`). */
   #endedByUser = false;
   #idempotent: Redis | undefined;
+  /** Commands a node refused unrun because it is the wrong one (READONLY): sent again first. */
+  #refused: QueuedCommand[] = [];
+  /** The reply that made holdfast drop a ready connection (READONLY), the loss's error. */
+  #refusedBy: Error | undefined;
   readonly #inFlight: InFlightContext;
 
   /** @param wiring internal: used by `getRedisClient` and `duplicate()` */
@@ -415,7 +422,8 @@ export class RedisClient extends ioredis.Redis {
     const lost = this.#link;
     this.#link = undefined;
     if (lost !== undefined) {
-      const error = this.#closeError('connection');
+      const error = this.#refusedBy ?? this.#closeError('connection');
+      this.#refusedBy = undefined;
       // After ioredis's close handler has run: the manager then reconnects at once.
       process.nextTick(() => {
         this.#linkLost.next({ link: lost, error });
@@ -425,6 +433,12 @@ export class RedisClient extends ioredis.Redis {
     // ioredis's handshake, which ioredis fails itself.
     if (self.status !== 'ready' && self.status !== 'monitoring') return;
     takeOverInFlight(this, this.#inFlight);
+    if (this.#refused.length > 0) {
+      const waiting = self.offlineQueue.toArray();
+      self.resetOfflineQueue();
+      for (const item of [...this.#refused, ...waiting]) self.offlineQueue.push(item);
+      this.#refused = [];
+    }
   }
 
   /** True while holdfast's loop will connect again after this close. */
@@ -450,6 +464,26 @@ export class RedisClient extends ioredis.Redis {
             }
           }
           base.setStatus.call(this, status, arg);
+        },
+        writable: true,
+        configurable: true,
+      },
+      handleReconnection: {
+        // A READONLY reply: the node is a replica (a failover, a stale sentinel). The command
+        // was refused unrun, so it is sent again, first, on the connection holdfast makes now.
+        value(this: RedisClient, error: Error, item: QueuedCommand): void {
+          if (
+            #manager in this &&
+            this.#reconnects() &&
+            this.status === 'ready' &&
+            redisReplyPrefix(error) === 'READONLY'
+          ) {
+            this.#refused.push({ command: item.command, select: item.select });
+            this.#refusedBy ??= markUnsent(error);
+            this.#dropSocket();
+            return;
+          }
+          base.handleReconnection.call(this, error, item);
         },
         writable: true,
         configurable: true,

@@ -30,6 +30,8 @@ export interface IoredisInternals {
   /** Rejects the commands of the queues named in `options` (both by default) with `error`. */
   flushQueue(error: Error, options?: { offlineQueue?: boolean; commandQueue?: boolean }): void;
   resetCommandQueue(): void;
+  /** Called by the data handler with an error reply: ioredis's `reconnectOnError` step. */
+  handleReconnection(error: Error, item: QueuedCommand): void;
   resetOfflineQueue(): void;
 }
 
