@@ -53,6 +53,12 @@ describe('fromIoredisError', () => {
         'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT',
         false,
       ],
+      [
+        '"All sentinels are unreachable ..." (no master during a failover)',
+        new Error('All sentinels are unreachable and retry is disabled.'),
+        'ERR_HOLDFAST_REDIS_NO_MASTER',
+        true,
+      ],
     ] as const;
     for (const [what, original, code, unsent] of cases) {
       it(`turns ${what} into ${code}${unsent ? ', marked unsent' : ''}`, () => {

@@ -21,4 +21,5 @@ export const redisConnectionCodes: Readonly<Record<string, Classification>> = {
   ERR_HOLDFAST_REDIS_CONNECTION_CLOSED: transient('redis: connection closed'),
   ERR_HOLDFAST_REDIS_NOT_WRITABLE: transient('redis: connection not writable'),
   ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT: transient('redis: command timed out'),
+  ERR_HOLDFAST_REDIS_NO_MASTER: transient('redis: no master found through the sentinels'),
 };

@@ -27,6 +27,9 @@ const refusedPrefixes: ReadonlySet<string> = new Set([
 const connectionClosed = 'Connection is closed.';
 const notWritable = "Stream isn't writeable and enableOfflineQueue options is false";
 const commandTimedOut = 'Command timed out';
+// lib/connectors/SentinelConnector: every sentinel asked, no master connected, and
+// sentinelRetryStrategy (holdfast's: none) said not to go round again.
+const noSentinelMaster = 'All sentinels are unreachable and retry is disabled.';
 
 /**
  * Turns what ioredis rejected a command with into what holdfast's classifier understands; the one
@@ -44,6 +47,8 @@ const commandTimedOut = 'Command timed out';
  * - "Stream isn't writeable ..." becomes `ERR_HOLDFAST_REDIS_NOT_WRITABLE`, marked unsent: ioredis
  *   refused it before writing.
  * - "Command timed out" becomes `ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT`.
+ * - "All sentinels are unreachable ..." (a connect attempt through sentinels that found no master,
+ *   e.g. during a failover) becomes `ERR_HOLDFAST_REDIS_NO_MASTER`, marked unsent.
  *
  * @param error what the ioredis promise rejected with
  * @param command the command's name, for the message (`GET`, or an operation's description)
@@ -73,6 +78,14 @@ export function fromIoredisError(error: unknown, command: string): unknown {
     return new RedisConnectionError(
       `No reply to ${command} in time (ioredis: ${error.message}); the connection is treated as dead and replaced.`,
       { code: 'ERR_HOLDFAST_REDIS_COMMAND_TIMEOUT', command, cause: error },
+    );
+  }
+  if (error.message === noSentinelMaster) {
+    return markUnsent(
+      new RedisConnectionError(
+        `No sentinel named a Redis master that accepted the connection (ioredis: ${error.message}); during a failover this lasts until a replica is promoted. holdfast tries again under its \`retry\` policy; check \`sentinels\` and \`name\` if it never ends.`,
+        { code: 'ERR_HOLDFAST_REDIS_NO_MASTER', command, cause: error },
+      ),
     );
   }
   return error;
