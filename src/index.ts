@@ -73,7 +73,7 @@ export { redact } from './telemetry/redact.js';
 // Connection manager (issue 3)
 export { ConnectionManager } from './connection/ConnectionManager.js';
 export type { ConnectionEvent, ConnectionEventType } from './connection/ConnectionEvent.js';
-export { ConnectTimeoutError } from './connection/ConnectTimeoutError.js';
+export { ConnectTimeoutError } from './errors/ConnectTimeoutError.js';
 export {
   retryWithBackoff,
   type Classifies,
@@ -134,7 +134,7 @@ export type { SharedBudgetOptions } from './budget/SharedBudgetLink.js';
 export type { SharedBudgetStore } from './budget/SharedBudgetStore.js';
 export { MemorySharedBudgetStore } from './budget/MemorySharedBudgetStore.js';
 export { withAttemptTimeout } from './deadline/withAttemptTimeout.js';
-export { AttemptTimeoutError } from './deadline/AttemptTimeoutError.js';
+export { AttemptTimeoutError } from './errors/AttemptTimeoutError.js';
 
 // Telemetry: instrumentation, pino adapter (issue 6)
 export {

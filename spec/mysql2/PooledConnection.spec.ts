@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { isUnsent } from '../../src/classify/unsent.js';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
-import { QueryTimeoutError } from '../../src/mysql2/QueryTimeoutError.js';
+import { QueryTimeoutError } from '../../src/errors/QueryTimeoutError.js';
 import { settled } from '../helpers/settled.js';
 import { FakeServer, fakeDatabasePool } from './fakeDriver.js';
 

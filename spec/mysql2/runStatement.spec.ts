@@ -4,7 +4,7 @@ import { isUnsent } from '../../src/classify/unsent.js';
 import { OutcomeUnknownError } from '../../src/errors/OutcomeUnknownError.js';
 import { RetriesExhaustedError } from '../../src/errors/RetriesExhaustedError.js';
 import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
-import { QueryTimeoutError } from '../../src/mysql2/QueryTimeoutError.js';
+import { QueryTimeoutError } from '../../src/errors/QueryTimeoutError.js';
 import { codeError } from '../helpers/fakeErrors.js';
 import { settled } from '../helpers/settled.js';
 import { seqRandom } from '../helpers/seqRandom.js';
@@ -139,7 +139,7 @@ describe('runStatement (pool.query / pool.execute)', () => {
       expect(call.error).to.be.instanceOf(OutcomeUnknownError);
       const cause = (call.error as OutcomeUnknownError).cause;
       expect(cause).to.be.instanceOf(QueryTimeoutError);
-      expect(cause).to.include({ code: 'PROTOCOL_SEQUENCE_TIMEOUT', timeoutMs: 1000 });
+      expect(cause).to.include({ code: 'ERR_HOLDFAST_QUERY_TIMEOUT', timeoutMs: 1000 });
       expect(server.connections[0]?.alive).to.equal(false);
       expect(pool.metrics()).to.include({ queryTimeouts: 1, size: 0 });
     });

@@ -6,7 +6,7 @@ import type { Clock } from '../internal/Clock.js';
 import type { Permit } from './CheckoutPermits.js';
 import type { DriverConnection, QueryValues } from './driver.js';
 import type { PoolGeneration } from './PoolGeneration.js';
-import { QueryTimeoutError } from './QueryTimeoutError.js';
+import { QueryTimeoutError } from '../errors/QueryTimeoutError.js';
 import { classifyStatement } from './classifyStatement.js';
 import type { StatementWatchdog } from './StatementWatchdog.js';
 

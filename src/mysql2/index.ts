@@ -15,7 +15,7 @@ export {
   type CheckoutFailureReason,
 } from './PoolCheckoutError.js';
 export { PooledConnection } from './PooledConnection.js';
-export { QueryTimeoutError } from './QueryTimeoutError.js';
+export { QueryTimeoutError } from '../errors/QueryTimeoutError.js';
 export type { StatementOptions } from './runStatement.js';
 export type { TransactionContext, TransactionOptions } from './runTransaction.js';
 export { TransactionConnection } from './TransactionConnection.js';
