@@ -7,6 +7,7 @@ import type {
 import { isHoldfastError } from '../errors/HoldfastError.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
+import { attemptsPhrase, retriesPhrase } from '../internal/plural.js';
 import type { Random } from '../internal/Random.js';
 import { abortReason } from '../internal/sleep.js';
 import { describeError } from '../telemetry/redact.js';
@@ -163,15 +164,6 @@ export class RetryDecider {
       { cause: failed.error, operation: failed.operation ?? failed.subject },
     );
   }
-}
-
-/** `1 retry`, `3 retries`. */
-export function retriesPhrase(count: number): string {
-  return count === 1 ? '1 retry' : `${count} retries`;
-}
-
-function attemptsPhrase(count: number): string {
-  return count === 1 ? '1 attempt' : `${count} attempts`;
 }
 
 function stop(

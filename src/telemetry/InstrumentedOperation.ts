@@ -1,6 +1,7 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../internal/Clock.js';
+import { retriesPhrase } from '../internal/plural.js';
 import { errorType } from './errorAttributes.js';
 import type { AttemptTelemetry, OperationKind, OperationTelemetry } from './Instrumentation.js';
 import type { Logger } from './Logger.js';
@@ -140,7 +141,7 @@ export class InstrumentedOperation implements OperationTelemetry {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'success');
       this.#t.log.info(`Successfully connected to ${this.#t.name}`, fields);
     } else if (attempts > 1) {
-      this.#t.log.info(`${this.#name} succeeded after ${attempts - 1} retries`, fields);
+      this.#t.log.info(`${this.#name} succeeded after ${retriesPhrase(attempts - 1)}`, fields);
     }
   }
 
@@ -161,12 +162,12 @@ export class InstrumentedOperation implements OperationTelemetry {
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'failure', error);
       this.#t.log.error(
-        `Failed to connect to ${this.#t.name} after ${attempts - 1} retries: ${message}`,
+        `Failed to connect to ${this.#t.name} after ${retriesPhrase(attempts - 1)}: ${message}`,
         fields,
       );
     } else {
       this.#t.log.error(
-        `Failed to ${this.#name} after ${attempts - 1} retries: ${message}`,
+        `Failed to ${this.#name} after ${retriesPhrase(attempts - 1)}: ${message}`,
         fields,
       );
     }

@@ -1,6 +1,7 @@
 import type { Logger } from './Logger.js';
 
-type PinoMethod = (object: object, message?: string) => void;
+/** One of pino's log methods: fields first, then the message. */
+export type PinoMethod = (object: object, message?: string) => void;
 
 /**
  * The part of a pino logger holdfast uses (pino is not imported: any object of this shape
