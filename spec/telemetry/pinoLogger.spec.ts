@@ -26,6 +26,13 @@ function memoryPino(): {
 }
 
 describe('pinoLogger', () => {
+  it("asks pino's own level check which lines it writes", () => {
+    const quiet = pino({ level: 'warn' });
+    const logger = pinoLogger(quiet);
+    expect(logger.enabled?.('info')).to.equal(false);
+    expect(logger.enabled?.('warn')).to.equal(true);
+  });
+
   it("turns (message, fields) into pino's (fields, message) at the same level", () => {
     const { logger, records } = memoryPino();
     const adapted = pinoLogger(logger);

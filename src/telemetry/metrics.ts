@@ -18,6 +18,7 @@ import {
   metricDefinitions as defs,
   type Outcome,
 } from './names.js';
+import { packageVersion } from './packageVersion.js';
 import { semconvAttributes } from './semconv.js';
 
 /** Holdfast's instruments on one Meter (created once per Meter). */
@@ -38,7 +39,9 @@ const cache = new WeakMap<Meter, HoldfastInstruments>();
  * no-op forever.
  */
 export function meterSource(meter: Meter | undefined): () => Meter {
-  return meter === undefined ? () => metrics.getMeter(instrumentationScope) : () => meter;
+  return meter === undefined
+    ? () => metrics.getMeter(instrumentationScope, packageVersion)
+    : () => meter;
 }
 
 function instrumentsOf(meter: Meter): HoldfastInstruments {

@@ -12,6 +12,8 @@ export interface PinoLike {
   warn: PinoMethod;
   error: PinoMethod;
   debug?: PinoMethod;
+  /** pino's own level check; used so that dropped lines are never formatted. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /**
@@ -36,5 +38,7 @@ export function pinoLogger(pino: PinoLike): Logger {
     debug: (message, fields) => {
       pino.debug?.(fields ?? {}, message);
     },
+    enabled: (level) =>
+      (level !== 'debug' || pino.debug !== undefined) && (pino.isLevelEnabled?.(level) ?? true),
   };
 }
