@@ -10,8 +10,9 @@ import {
 import { safeInvoke } from '../internal/safeInvoke.js';
 import type { Classification } from '../classify/Classification.js';
 import { errorType } from './errorAttributes.js';
-import type { CircuitStatus, OperationKind } from './Instrumentation.js';
 import {
+  type CircuitStatus,
+  type OperationKind,
   connectDurationBuckets,
   holdfastAttributes as attr,
   instrumentationScope,
