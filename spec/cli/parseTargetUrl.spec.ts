@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { maskUrlText, parseTargetUrl } from '../../src/cli/parseTargetUrl.js';
+import { parseTargetUrl } from '../../src/cli/parseTargetUrl.js';
 import { UsageError } from '../../src/cli/UsageError.js';
 
 function usageError(text: string): UsageError {
@@ -104,20 +104,16 @@ describe('parseTargetUrl', () => {
       });
     }
 
-    it('masks the tail of a password that holds an unescaped @', () => {
-      const error = usageError('mysql://u:top@secret@h:abc/db');
+    it('refuses a password that holds an unescaped @, showing none of it', () => {
+      const error = usageError('mysql://u:top@secret@h:3306/db');
       expect(error.message).to.not.include('secret');
-      expect(error.message).to.include('mysql://u:***@h:abc/db');
+      expect(error.message).to.include('unescaped "@" (write it as %40)');
     });
-  });
-});
 
-describe('maskUrlText', () => {
-  it('masks the password up to the last @ and keeps the user', () => {
-    expect(maskUrlText('redis://user:a@b@c@host:1/0')).to.equal('redis://user:***@host:1/0');
-  });
-
-  it('leaves a URL without userinfo as it is', () => {
-    expect(maskUrlText('redis://host:1')).to.equal('redis://host:1');
+    it('shows only the scheme and the length of the text, and what is wrong', () => {
+      expect(usageError('mysql://u:topsecret@h:abc/db').message).to.equal(
+        'Invalid target URL, a URL starting "mysql://" (28 characters; the rest is not shown, it may hold a password): the port is not a number. Expected mysql://user:pass@host:port/db or redis://[:pass@]host:port[/db].',
+      );
+    });
   });
 });

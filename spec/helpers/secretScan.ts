@@ -2,6 +2,7 @@
 // Integration and chaos suites configure their servers and clients with these passwords and
 // capture their telemetry with captureTelemetry()/recordingLogger() (spec/helpers/telemetry.ts);
 // spec/integration/noSecrets.spec.ts scans everything captured in the run at the end.
+import { inspect } from 'node:util';
 
 /** Passwords used by the test suites; each contains the marker `HF-S3cret`. */
 export const testPasswords = {
@@ -63,3 +64,28 @@ export {
   recordingLogger,
   type TelemetryCapture,
 } from './telemetry.js';
+
+/**
+ * Every text an error carries, however deep: message, stack, each own enumerable string
+ * property (`sql`, `address`, `path` ...), and the same for `cause`, every element of `errors`
+ * and every own property holding an error; also `util.inspect` of the whole, which shows what
+ * a user's `console.error(error)` would print.
+ */
+export function errorChainTexts(error: unknown, seen = new Set<unknown>()): string[] {
+  if (seen.has(error) || seen.size > 50) return [];
+  seen.add(error);
+  if (typeof error !== 'object' || error === null) return [String(error)];
+  const texts: string[] = seen.size === 1 ? [inspect(error, { depth: 8 })] : [];
+  const record = error as Record<string, unknown> & { stack?: unknown; message?: unknown };
+  for (const value of [record.message, record.stack]) {
+    if (typeof value === 'string') texts.push(value);
+  }
+  const nested: unknown[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string') texts.push(`${key}=${value}`);
+    else if (value instanceof Error) nested.push(value);
+  }
+  if ('cause' in record && record.cause !== undefined) nested.push(record.cause);
+  if (Array.isArray(record.errors)) nested.push(...(record.errors as unknown[]));
+  return [...texts, ...nested.flatMap((inner) => errorChainTexts(inner, seen))];
+}

@@ -82,10 +82,22 @@ describe('parseRedisUrl', () => {
       });
     }
 
-    it('never shows the password', () => {
+    it('never shows the text, only its scheme and what is wrong', () => {
       const error = failure('redis://:hunter2-secret@h/notanumber');
-      expect(error.message).to.not.contain('hunter2-secret');
-      expect(error.message).to.contain('***');
+      expect(error.message).to.not.contain('hunter2');
+      expect(error.message).to.contain('"redis://"');
+      expect(error.message).to.contain('the database index is not a whole number');
     });
+  });
+
+  describe('a text starting with "/" that is not a socket path', () => {
+    for (const text of ['//root:hunter2@127.0.0.1:6379', '/tmp/x:hunter2@h']) {
+      it(`refuses ${text} instead of opening it as a socket path`, () => {
+        const error = failure(text);
+        expect(error.option).to.equal('REDIS_URL');
+        expect(error.message).to.contain('looks like a URL without its scheme');
+        expect(error.message).to.not.contain('hunter2');
+      });
+    }
   });
 });

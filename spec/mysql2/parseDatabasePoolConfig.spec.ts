@@ -147,6 +147,20 @@ describe('parseDatabasePoolConfig', () => {
       expect(error.message).to.not.include(testPasswords.mysql);
     });
 
+    for (const [uri, why] of [
+      [`mysql:/root:${testPasswords.mysql}@db/shop`, 'does not start with a scheme'],
+      [`postgres://root:${testPasswords.mysql}@db/shop`, 'does not start with mysql://'],
+      [`mysql://root@${testPasswords.mysql}@db/shop`, 'unescaped "@"'],
+      [`mysql://root:${testPasswords.mysql}@db/shop#x`, 'a #fragment'],
+    ] as const) {
+      it(`refuses ${uri.replace(testPasswords.mysql, 'PW')} before mysql2 sees it: ${why}`, () => {
+        const error = configError({ uri });
+        expect(error.option).to.equal('uri');
+        expect(error.message).to.include(why);
+        expect(error.message).to.not.include('S3cret');
+      });
+    }
+
     it('refuses a config that is not an object', () => {
       expect(configError('mysql://localhost')).to.be.instanceOf(ConfigurationError);
     });

@@ -98,6 +98,36 @@ describe('DatabaseConnectionRetry', () => {
       ]);
     });
 
+    it('counts in the singular for one retry, in the log line, the success line and the error', async () => {
+      const log = recordingLogger();
+      const retry = new DatabaseConnectionRetry({
+        logger: log.logger,
+        maxRetries: 1,
+        baseDelayMs: 10,
+        maxDelayMs: 100,
+      });
+      const failing = settled(
+        retry.connectWithRetry(() => {
+          throw connectionError('Connection refused');
+        }, 'mysql-main'),
+      );
+      let calls = 0;
+      const succeeding = settled(
+        retry.executeWithRetry(() => {
+          calls += 1;
+          if (calls < 2) throw connectionError('Connection refused');
+          return 'ok';
+        }, 'fetch users'),
+      );
+      await clock.tickAsync(100);
+      expect(succeeding.value).to.equal('ok');
+      expect(log.messages('error')).to.deep.equal([
+        'Failed to connect to mysql-main after 1 retry: Connection refused',
+      ]);
+      expect(log.messages('info')).to.include('execute fetch users succeeded after 1 retry');
+      expect((failing.error as Error).message).to.not.match(/\b1 retries\b/);
+    });
+
     it('raises RetriesExhaustedError with the last error as cause after maxRetries', async () => {
       const retry = new DatabaseConnectionRetry({
         maxRetries: 2,

@@ -23,7 +23,7 @@ describe('consoleLogger', () => {
   it('says which levels it writes', () => {
     const logger = consoleLogger({ level: 'warn', write: () => undefined });
     expect(
-      ['debug', 'info', 'warn', 'error'].map((l) => logger.enabled?.(l as 'info')),
+      ['debug', 'info', 'warn', 'error'].map((l) => logger.isLevelEnabled?.(l as 'info')),
     ).to.deep.equal([false, false, true, true]);
   });
 

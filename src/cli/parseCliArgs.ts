@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { maskUrlText, parseTargetUrl, type TargetUrl } from './parseTargetUrl.js';
+import { describeUnparsedUrl } from '../telemetry/describeUnparsedUrl.js';
+import { parseTargetUrl, type TargetUrl } from './parseTargetUrl.js';
 import { UsageError } from './UsageError.js';
 
 /** What the command line asks for. */
@@ -86,7 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (command === 'help') return { command: 'help' };
   if (command !== 'wait' && command !== 'watch') {
     throw new UsageError(
-      `Unknown command ${JSON.stringify(maskUrlText(command))}: use \`holdfast wait <url>...\` or \`holdfast watch <url>...\`.`,
+      `Unknown command ${/^[a-z][a-z-]{0,30}$/i.test(command) ? `"${command}"` : describeUnparsedUrl(command)}: use \`holdfast wait <url>...\` or \`holdfast watch <url>...\`.`,
     );
   }
   for (const name of given.keys()) {

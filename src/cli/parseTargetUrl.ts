@@ -1,4 +1,5 @@
-import { redact } from '../telemetry/redact.js';
+import { describeUnparsedUrl } from '../telemetry/describeUnparsedUrl.js';
+import { parseCredentialUrl } from '../internal/parseCredentialUrl.js';
 import { UsageError } from './UsageError.js';
 
 /** A MySQL / MariaDB target: `mysql://user:pass@host:port/db`. */
@@ -41,48 +42,36 @@ const maxRedisDb = 2 ** 31 - 1;
  *
  * @throws {UsageError} the scheme is not mysql/redis/rediss, the host is missing, the port is
  *   not a whole number in 1..65535, the path is not one database name (MySQL) or index (Redis),
- *   or the URL has a query or fragment; the message shows the URL with its password masked.
+ *   or the URL has a query or fragment; the message never shows the text given (it may hold a
+ *   password): only its scheme, its length and what is wrong (`describeUnparsedUrl`)
  * @example
  * parseTargetUrl('mysql://app:secret@db:3306/shop').display; // 'mysql://app:***@db:3306/shop'
  */
 export function parseTargetUrl(text: string): TargetUrl {
-  const shown = maskUrlText(text);
   const fail = (
     why: string,
     hint = 'Expected mysql://user:pass@host:port/db or redis://[:pass@]host:port[/db].',
   ): never => {
-    throw new UsageError(`Invalid target URL ${shown}: ${why}. ${hint}`);
+    throw new UsageError(`Invalid target URL, ${describeUnparsedUrl(text)}: ${why}. ${hint}`);
   };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) fail('it does not start with mysql://, redis:// or rediss://');
   const protocol = `${String(scheme)}:`;
   if (!isScheme(protocol)) {
-    return fail(
-      `the scheme ${String(scheme)}:// is not supported (use mysql://, redis:// or rediss://)`,
-    );
+    return fail('the scheme is not supported (use mysql://, redis:// or rediss://)');
   }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    const port = /:([^:/?#\]]*)(?:[/?#]|$)/.exec(text.slice(text.lastIndexOf('@') + 1))?.[1];
-    if (port !== undefined && !/^\d+$/.test(port))
-      fail(`the port "${redact(port)}" is not a number`);
-    if (port !== undefined && Number(port) > 65535) fail(`the port ${port} is above 65535`);
-    return fail('it is not a well-formed URL');
-  }
+  const parsed = parseCredentialUrl(text);
+  if (!parsed.ok) return fail(parsed.why);
+  const { url, username, password } = parsed;
   if (url.search !== '' || url.hash !== '') {
     fail('query parameters and fragments are not supported', 'Remove the part from "?" or "#" on.');
   }
   const hostname = url.hostname;
-  if (hostname === '') fail('the host is missing');
-  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const host = parsed.host;
   const port = url.port === '' ? schemes[protocol] : Number(url.port);
   if (port === 0) fail('the port 0 is not a port a server listens on');
-  const username = decode(url.username, 'user name', fail);
-  const password = decode(url.password, 'password', fail);
   const segments = url.pathname.split('/').filter((s, i) => i > 0 || s !== '');
-  if (segments.length > 1) fail(`the path "${url.pathname}" has more than one segment`);
+  if (segments.length > 1) fail('the path has more than one segment');
   const path = segments[0] ?? '';
   const userinfo =
     username === '' && password === '' ? '' : `${url.username}${password === '' ? '' : ':***'}@`;
@@ -101,10 +90,10 @@ export function parseTargetUrl(text: string): TargetUrl {
     };
   }
   if (path !== '' && !/^\d+$/.test(path)) {
-    fail(`the database "${path}" is not a number (Redis databases are 0, 1, 2, ...)`);
+    fail('the database is not a number (Redis databases are 0, 1, 2, ...)');
   }
   const db = path === '' ? 0 : Number(path);
-  if (db > maxRedisDb) fail(`the database ${path} is too large`);
+  if (db > maxRedisDb) fail('the database index is too large');
   return {
     kind: 'redis',
     tls: protocol === 'rediss:',
@@ -127,22 +116,4 @@ function decode(value: string, what: string, fail: (why: string) => never): stri
   } catch {
     return fail(`the ${what} has a malformed %-escape`);
   }
-}
-
-/**
- * Masks the password of a URL that may not even parse: everything between the user name and
- * the LAST `@` before the path (an unescaped `@` in a password must not leak its tail), then
- * the shared redaction on top.
- */
-export function maskUrlText(text: string): string {
-  const start = text.indexOf('://');
-  if (start < 0) return redact(text);
-  const authorityStart = start + 3;
-  const at = text.lastIndexOf('@');
-  if (at < authorityStart) return redact(text);
-  const userinfo = text.slice(authorityStart, at);
-  const colon = userinfo.indexOf(':');
-  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
-  const masked = colon < 0 ? user : `${user}:***`;
-  return redact(`${text.slice(0, authorityStart)}${masked}${text.slice(at)}`);
 }

@@ -1,9 +1,11 @@
-/** `1 retry`, `3 retries` (log lines and error messages count retries this way). */
-export function retriesPhrase(count: number): string {
-  return count === 1 ? '1 retry' : `${count} retries`;
-}
-
-/** `1 attempt`, `3 attempts`. */
-export function attemptsPhrase(count: number): string {
-  return count === 1 ? '1 attempt' : `${count} attempts`;
+/**
+ * `count` and the word, singular for exactly 1: `plural(1, 'retry', 'retries')` is
+ * `'1 retry'`, `plural(3, 'retry', 'retries')` `'3 retries'`. Every count in a message or log
+ * line goes through it.
+ *
+ * @example
+ * `Failed to connect to mysql-main after ${plural(n, 'retry', 'retries')}`;
+ */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

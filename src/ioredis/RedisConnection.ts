@@ -25,6 +25,8 @@ export interface RedisConnectionOptions {
   /** How long `close()` waits for QUIT before dropping the socket. */
   readonly quitTimeoutMs: number;
   readonly logger: Logger | undefined;
+  /** The client's `targetName`, the `target` field of its log lines. */
+  readonly targetName?: string;
 }
 
 /** The watchdog counts in quarters of `commandTimeoutMs`: a dead link is seen within 1.25x it. */
@@ -73,7 +75,9 @@ export class RedisConnection {
       const logger = this.#options.logger;
       if (logger?.debug !== undefined) {
         safeInvoke(() =>
-          logger.debug?.(`ioredis error on ${String(this)}: ${describeError(error)}`),
+          logger.debug?.(`ioredis error on ${String(this)}: ${describeError(error)}`, {
+            target: this.#options.targetName,
+          }),
         );
       }
     });

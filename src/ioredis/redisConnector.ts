@@ -1,12 +1,19 @@
 import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
-import { Redis, type RedisOptions } from 'ioredis';
+import type * as Ioredis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../internal/Clock.js';
+import { requirePeer } from '../internal/requirePeer.js';
 import { abortReason } from '../internal/sleep.js';
 import type { Logger } from '../telemetry/Logger.js';
+import { safeLogger } from '../telemetry/safeLogger.js';
 import { fromIoredisError } from './fromIoredisError.js';
 import { RedisConnection } from './RedisConnection.js';
 import type { ResolvedRedisClientOptions } from './resolveRedisClientOptions.js';
+
+// Loaded, not imported: without ioredis installed, importing holdfast/ioredis says what to do.
+const { Redis } = requirePeer('ioredis', 'holdfast/ioredis') as typeof Ioredis;
+type Redis = Ioredis.Redis;
 
 /** The ConnectionManager callbacks of a Redis client. */
 export interface RedisConnector {
@@ -35,7 +42,9 @@ export function redisConnector(
     commandTimeoutMs: resolved.commandTimeoutMs,
     healthCheckIntervalMs: resolved.healthCheckIntervalMs,
     quitTimeoutMs: resolved.quitTimeoutMs,
-    logger,
+    // Redacted, and a pino logger used with its own argument order, like every other line.
+    logger: logger === undefined ? undefined : safeLogger(logger),
+    targetName: resolved.targetName,
   };
   return {
     async connect(signal) {

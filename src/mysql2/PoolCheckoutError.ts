@@ -1,6 +1,7 @@
 import { HoldfastError } from '../errors/HoldfastError.js';
 import { assertNever } from '../internal/assertNever.js';
 import { describeError } from '../telemetry/redact.js';
+import { plural } from '../internal/plural.js';
 
 /** Why a checkout gave up. */
 export type CheckoutFailureReason = 'server-unreachable' | 'pool-exhausted' | 'queue-limit';
@@ -71,9 +72,9 @@ function messageFor(f: CheckoutFailure): string {
           : describeError(f.lastError)
       }). Check that the server is up and reachable, or raise checkoutTimeoutMs or retry.maxRetries.`;
     case 'pool-exhausted':
-      return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${f.queued} more checkouts are waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;
+      return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${plural(f.queued, 'more checkout is', 'more checkouts are')} waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;
     case 'queue-limit':
-      return `${start}: the queue limit is reached, ${f.queued} checkouts are already waiting (queueLimit ${f.queueLimit}) while all ${f.checkedOut} of ${f.poolSize} connections are checked out. Raise queueLimit or pool_size, or shed load.`;
+      return `${start}: the queue limit is reached, ${plural(f.queued, 'checkout is', 'checkouts are')} already waiting (queueLimit ${f.queueLimit}) while all ${f.checkedOut} of ${f.poolSize} connections are checked out. Raise queueLimit or pool_size, or shed load.`;
     default:
       return assertNever(f.reason);
   }

@@ -1,10 +1,11 @@
-import {
-  type ExecuteValues,
-  type PoolConnection,
-  type PoolOptions,
-  type QueryValues as Mysql2QueryValues,
-  createPool,
+import type * as Mysql2 from 'mysql2';
+import type {
+  ExecuteValues,
+  PoolConnection,
+  PoolOptions,
+  QueryValues as Mysql2QueryValues,
 } from 'mysql2';
+import { requirePeer } from '../internal/requirePeer.js';
 import type {
   DriverConnection,
   DriverPool,
@@ -13,6 +14,9 @@ import type {
   QueryValues,
 } from './driver.js';
 import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
+
+// Loaded, not imported: without mysql2 installed, importing holdfast/mysql2 says what to do.
+const { createPool } = requirePeer('mysql2', 'holdfast/mysql2') as typeof Mysql2;
 
 type Callback<T> = (error: Error | null, result?: T, fields?: unknown) => void;
 

@@ -4,10 +4,12 @@ import { retryPolicyFromEnv } from '../config/retryPolicyFromEnv.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
 import { type Random, systemRandom } from '../internal/Random.js';
+import { type CredentialUrl, parseCredentialUrl } from '../internal/parseCredentialUrl.js';
 import { describe, expectInteger, rejectUnknownKeys } from '../internal/validate.js';
 import type { CircuitBreakerHook, RetryBudgetHook } from '../retry/hooks.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
 import { maxDelayLimitMs, resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
+import { describeUnparsedUrl } from '../telemetry/describeUnparsedUrl.js';
 import type { TargetDescription, TelemetryOptions } from '../telemetry/TelemetryOptions.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
 import { describeShape, hasShape, mysqlOptionRules } from './mysqlOptionRules.js';
@@ -225,18 +227,10 @@ function targetOf(name: string, options: Readonly<Record<string, unknown>>): Tar
   let port = options.port === undefined ? undefined : Number(options.port);
   let database = options.database as string | undefined;
   if (typeof options.uri === 'string') {
-    let url: URL;
-    try {
-      url = new URL(options.uri);
-    } catch {
-      throw new ConfigurationError(
-        `Expected \`uri\` to be a URL such as mysql://user:***@host:3306/db in the ${where}; it could not be parsed.`,
-        { option: 'uri' },
-      );
-    }
-    host ??= url.hostname || undefined;
-    port ??= url.port === '' ? undefined : Number(url.port);
-    database ??= decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined;
+    const url = parseUri(options.uri);
+    host ??= url.host;
+    port ??= url.url.port === '' ? undefined : Number(url.url.port);
+    database ??= decodeURIComponent(url.url.pathname.replace(/^\//, '')) || undefined;
   }
   const socketPath = options.socketPath as string | undefined;
   return {
@@ -246,4 +240,24 @@ function targetOf(name: string, options: Readonly<Record<string, unknown>>): Tar
     ...(socketPath === undefined ? { port: port ?? 3306 } : {}),
     ...(database === undefined ? {} : { namespace: database }),
   };
+}
+
+/**
+ * The `uri` option, checked before mysql2 sees it: mysql2 would take `mysql:/root:pw@h/db` as a
+ * database named `root:pw@h/db`, which the server's "Unknown database" error then repeats.
+ */
+function parseUri(text: string): Extract<CredentialUrl, { ok: true }> {
+  const parsed = parseCredentialUrl(text);
+  const why = !parsed.ok
+    ? parsed.why
+    : parsed.scheme !== 'mysql' && parsed.scheme !== 'mariadb'
+      ? 'it does not start with mysql://'
+      : parsed.url.hash !== ''
+        ? 'it has a #fragment'
+        : undefined;
+  if (why === undefined && parsed.ok) return parsed;
+  throw new ConfigurationError(
+    `Expected \`uri\` to be a URL such as mysql://user:***@host:3306/db in the ${where}, got ${describeUnparsedUrl(text)}: ${why ?? 'it is not a well-formed URL'}.`,
+    { option: 'uri' },
+  );
 }

@@ -10,6 +10,7 @@ import { type StatementInfo, classifyStatement } from './classifyStatement.js';
 import type { QueryValues } from './driver.js';
 import type { StatementKind } from './Lease.js';
 import type { PoolCore } from './PoolCore.js';
+import { plural } from '../internal/plural.js';
 
 /** Options of `pool.query()` and `pool.execute()`. */
 export interface StatementOptions {
@@ -95,7 +96,7 @@ function finalError(
   }
   if (attempt > core.config.retry.maxRetries) {
     return new RetriesExhaustedError(
-      `${operation} on ${core.config.name} failed after ${attempt - 1} retries: ${describeError(error)}. Raise retry.maxRetries if the server needs longer to recover.`,
+      `${operation} on ${core.config.name} failed after ${plural(attempt - 1, 'retry', 'retries')}: ${describeError(error)}. Raise retry.maxRetries if the server needs longer to recover.`,
       { cause: error, attempts: attempt, target: core.config.name },
     );
   }

@@ -7,7 +7,6 @@ import type {
 import { isHoldfastError } from '../errors/HoldfastError.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import { attemptsPhrase, retriesPhrase } from '../internal/plural.js';
 import type { Random } from '../internal/Random.js';
 import { abortReason } from '../internal/sleep.js';
 import { describeError } from '../telemetry/redact.js';
@@ -15,6 +14,7 @@ import { type HookReporter, budgetAllows } from './guardedHooks.js';
 import type { RetryBudgetHook } from './hooks.js';
 import type { RetryDecision, RetryableClassification } from './RetryDecision.js';
 import type { RetryPolicy } from './RetryOptions.js';
+import { plural } from '../internal/plural.js';
 
 /** Anything that classifies errors; an `ErrorClassifier` is one. */
 export interface Classifies {
@@ -164,6 +164,15 @@ export class RetryDecider {
       { cause: failed.error, operation: failed.operation ?? failed.subject },
     );
   }
+}
+
+/** `1 retry`, `3 retries`. */
+export function retriesPhrase(count: number): string {
+  return plural(count, 'retry', 'retries');
+}
+
+function attemptsPhrase(count: number): string {
+  return plural(count, 'attempt');
 }
 
 function stop(

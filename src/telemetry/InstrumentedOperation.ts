@@ -1,7 +1,6 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../internal/Clock.js';
-import { retriesPhrase } from '../internal/plural.js';
 import { errorType } from './errorAttributes.js';
 import type { AttemptTelemetry, OperationKind, OperationTelemetry } from './Instrumentation.js';
 import type { SafeLogger } from './safeLogger.js';
@@ -15,6 +14,7 @@ import {
 import { describeError, redact } from './redact.js';
 import { semconvAttributes } from './semconv.js';
 import { markFailed, runInSpan, startAttemptSpan, startOperationSpan } from './spans.js';
+import { plural } from '../internal/plural.js';
 
 /** What every operation of one target shares. */
 export interface TargetTelemetry {
@@ -61,7 +61,7 @@ export class InstrumentedOperation implements OperationTelemetry {
       () => ({ ...t.attributes(), [attr.operation]: kind }),
       this.#startMs,
     );
-    if (kind === 'connect' && t.log.enabled('info')) {
+    if (kind === 'connect' && t.log.isLevelEnabled('info')) {
       t.log.info(`Attempting to connect to ${t.name}`, { target: t.name });
     }
   }
@@ -105,7 +105,7 @@ export class InstrumentedOperation implements OperationTelemetry {
         this.#t.clock.now(),
       );
     }
-    if (!this.#t.log.enabled('warn')) return;
+    if (!this.#t.log.isLevelEnabled('warn')) return;
     this.#t.log.warn(
       `Attempt ${retry} of ${this.#name} failed, retrying in ${Math.round(delayMs)} ms: ${describeError(error)}`,
       {
@@ -128,7 +128,7 @@ export class InstrumentedOperation implements OperationTelemetry {
         this.#t.clock.now(),
       );
     }
-    if (this.#t.log.enabled('debug')) {
+    if (this.#t.log.isLevelEnabled('debug')) {
       this.#t.log.debug(`${this.#name}: ${name}`, { target: this.#t.name, event: name });
     }
   }
@@ -142,12 +142,15 @@ export class InstrumentedOperation implements OperationTelemetry {
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'success');
     }
-    if (!this.#t.log.enabled('info')) return;
+    if (!this.#t.log.isLevelEnabled('info')) return;
     const fields = { target: this.#t.name, operation: this.#kind, attempts };
     if (this.#kind === 'connect') {
       this.#t.log.info(`Successfully connected to ${this.#t.name}`, fields);
     } else if (attempts > 1) {
-      this.#t.log.info(`${this.#name} succeeded after ${retriesPhrase(attempts - 1)}`, fields);
+      this.#t.log.info(
+        `${this.#name} succeeded after ${plural(attempts - 1, 'retry', 'retries')}`,
+        fields,
+      );
     }
   }
 
@@ -161,7 +164,7 @@ export class InstrumentedOperation implements OperationTelemetry {
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'failure', error);
     }
-    if (!this.#t.log.enabled('error')) return;
+    if (!this.#t.log.isLevelEnabled('error')) return;
     const message = describeError(error);
     const fields = {
       target: this.#t.name,
@@ -171,12 +174,12 @@ export class InstrumentedOperation implements OperationTelemetry {
     };
     if (this.#kind === 'connect') {
       this.#t.log.error(
-        `Failed to connect to ${this.#t.name} after ${retriesPhrase(attempts - 1)}: ${message}`,
+        `Failed to connect to ${this.#t.name} after ${plural(attempts - 1, 'retry', 'retries')}: ${message}`,
         fields,
       );
     } else {
       this.#t.log.error(
-        `Failed to ${this.#name} after ${retriesPhrase(attempts - 1)}: ${message}`,
+        `Failed to ${this.#name} after ${plural(attempts - 1, 'retry', 'retries')}: ${message}`,
         fields,
       );
     }

@@ -1,6 +1,7 @@
 /**
- * Anything with `info`, `warn` and `error` taking `(message, fields?)`: `console` qualifies,
- * and `pinoLogger(pino())` adapts pino. `debug` is optional.
+ * Anything with `info`, `warn` and `error` taking `(message, fields?)`: `console` qualifies.
+ * `debug` is optional. A pino logger (`pino()`, `fastify.log`) is recognised and called with its
+ * own `(fields, message)` order; `pinoLogger(pino())` does the same explicitly.
  */
 export interface Logger {
   info(message: string, fields?: object): void;
@@ -12,7 +13,7 @@ export interface Logger {
    * redacts the line. Optional: without it every level counts as written (`debug` only when
    * the method exists).
    */
-  enabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** A logger that drops everything. */
@@ -21,5 +22,5 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
   debug: () => undefined,
-  enabled: () => false,
+  isLevelEnabled: () => false,
 };

@@ -34,7 +34,7 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    enabled: (lineLevel) => isLevelEnabled(level, lineLevel),
+    isLevelEnabled: (lineLevel) => isLevelEnabled(level, lineLevel),
   };
 }
 

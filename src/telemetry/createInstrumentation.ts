@@ -74,7 +74,7 @@ class TargetInstrumentation implements Instrumentation {
 
   stateChanged(status: string, previous: string): void {
     this.#t.metrics.stateChanged(status);
-    if (!this.#t.log.enabled('debug')) return;
+    if (!this.#t.log.isLevelEnabled('debug')) return;
     this.#t.log.debug(`${this.#t.name}: ${previous} -> ${status}`, {
       target: this.#t.name,
       status,

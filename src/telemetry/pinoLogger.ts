@@ -38,7 +38,23 @@ export function pinoLogger(pino: PinoLike): Logger {
     debug: (message, fields) => {
       pino.debug?.(fields ?? {}, message);
     },
-    enabled: (level) =>
+    isLevelEnabled: (level) =>
       (level !== 'debug' || pino.debug !== undefined) && (pino.isLevelEnabled?.(level) ?? true),
   };
+}
+
+/**
+ * True for a pino logger (`pino()`, `fastify.log`, a pino child): it has `child`, `bindings`
+ * and a `levels` table with `values`. pino takes `(fields, message)` where holdfast's `Logger`
+ * takes `(message, fields)`: such a logger, given as `logger`, is used through `pinoLogger`.
+ */
+export function isPinoLogger(logger: object): logger is PinoLike {
+  const candidate = logger as { child?: unknown; bindings?: unknown; levels?: unknown };
+  return (
+    typeof candidate.child === 'function' &&
+    typeof candidate.bindings === 'function' &&
+    typeof candidate.levels === 'object' &&
+    candidate.levels !== null &&
+    typeof (candidate.levels as { values?: unknown }).values === 'object'
+  );
 }

@@ -1,5 +1,6 @@
 import { safeInvoke } from '../internal/safeInvoke.js';
 import type { Logger } from './Logger.js';
+import { isPinoLogger, pinoLogger } from './pinoLogger.js';
 import { redact } from './redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -10,22 +11,25 @@ export type SafeLogger = Required<Logger>;
 /**
  * Wraps a user's logger so that every line is redacted (message and string field values, one
  * level deep) and a throwing logger never breaks the caller. Every log line holdfast writes goes
- * through one of these. A line at a level the logger drops (`enabled(level)` false, or `debug`
- * on a logger without it) is neither redacted nor passed on; callers that format a line ask
- * `enabled(level)` first, so a silent logger costs no string building.
+ * through one of these. A pino logger (`isPinoLogger`) is recognised and called with its own
+ * `(fields, message)` order, so `logger: pino()` keeps every field. A line at a level the logger
+ * drops (`isLevelEnabled(level)` false, pino's own level check, or `debug` on a logger without it) is
+ * neither redacted nor passed on; callers that format a line ask `isLevelEnabled(level)` first, so a
+ * silent logger costs no string building.
  *
  * @example
  * const log = safeLogger(options.logger ?? defaultLogger());
- * if (log.enabled('error')) log.error(`Failed to get database connection: ${describeError(error)}`);
+ * if (log.isLevelEnabled('error')) log.error(`Failed to get database connection: ${describeError(error)}`);
  */
-export function safeLogger(logger: Logger): SafeLogger {
-  const known = safeLoggers.get(logger);
+export function safeLogger(given: Logger): SafeLogger {
+  const known = safeLoggers.get(given);
   if (known !== undefined) return known;
+  const logger = isPinoLogger(given) ? pinoLogger(given) : given;
   const enabled = (level: Level): boolean => {
     if (level === 'debug' && logger.debug === undefined) return false;
-    if (logger.enabled === undefined) return true;
+    if (logger.isLevelEnabled === undefined) return true;
     // A level check that throws counts as "written": the line is not lost to a bug.
-    return safeInvoke(() => logger.enabled?.(level)) ?? true;
+    return safeInvoke(() => logger.isLevelEnabled?.(level)) ?? true;
   };
   const emit =
     (level: Level) =>
@@ -43,9 +47,9 @@ export function safeLogger(logger: Logger): SafeLogger {
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    enabled,
+    isLevelEnabled: enabled,
   };
-  safeLoggers.set(logger, wrapped);
+  safeLoggers.set(given, wrapped);
   safeLoggers.set(wrapped, wrapped);
   return wrapped;
 }
