@@ -67,8 +67,12 @@ export type { ConnectionState, ConnectionStatus } from './connection/ConnectionS
 export type {
   ConnectionManagerOptions,
   ManagerExecuteOptions,
+  ProbeOptions,
   ReadyOptions,
 } from './connection/ConnectionManagerOptions.js';
+export type { ProbeOutcome, ProbeResult } from './probe/ProbeResult.js';
+export type { ProbeAddress } from './probe/ProbeAddress.js';
+export type { Probe } from './probe/tcpProbe.js';
 export type { ConnectionEvent, ConnectionEventType } from './connection/ConnectionEvent.js';
 
 // The reference design's API

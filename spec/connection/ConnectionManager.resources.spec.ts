@@ -56,7 +56,7 @@ describe('ConnectionManager (resources)', () => {
         const ready = manager.ready().catch((error: unknown) => error);
         await firstValueFrom(manager.state$.pipe(filter((s) => s.status === 'retrying')));
         await settle();
-        expect(timers.live()).to.equal(1); // the backoff wait
+        expect(timers.live()).to.equal(2); // the backoff wait and the call's wait limit
 
         const started = performance.now();
         await manager.close();

@@ -426,7 +426,7 @@ describe('ConnectionManager', () => {
       const ready = settled(manager.ready());
       await clock.tickAsync(0);
       expect(manager.state).to.deep.include({ status: 'retrying', delayMs: 10_000 });
-      expect(clock.countTimers()).to.equal(1);
+      expect(clock.countTimers()).to.equal(2); // the backoff wait and the call's wait limit
       const started = Date.now();
       const closing = settled(manager.close());
       await clock.tickAsync(0);

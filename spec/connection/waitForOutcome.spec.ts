@@ -24,6 +24,8 @@ describe('waitForOutcome', () => {
         waiters,
         clock: systemClock,
         closedError: () => new Error('closed'),
+        waitLimitMs: 0,
+        mayRestart: () => false,
       },
       tell: (next: ConnectionState<string>) => {
         for (const waiter of waiters) waiter(next);

@@ -161,6 +161,29 @@ describe('parseDatabasePoolConfig', () => {
       });
     }
 
+    for (const [key, meant] of [
+      ['conectionLimit', 'connectionLimit'],
+      ['pool_Size', 'pool_size'],
+      ['querytimeoutms', 'queryTimeoutMs'],
+      ['hots', 'host'],
+      ['pasword', 'password'],
+    ] as const) {
+      it(`refuses the typo \`${key}\` in one line suggesting \`${meant}\`, listing no options`, () => {
+        const error = configError({ [key]: 1 });
+        expect(error.option).to.equal(key);
+        expect(error.message).to.equal(
+          `Unknown option \`${key}\` in createDatabasePool config. Did you mean \`${meant}\`?`,
+        );
+      });
+    }
+
+    it('refuses a key like no option in one line, without the ~65 option names', () => {
+      const error = configError({ completelyUnrelated: 1 });
+      expect(error.message).to.match(
+        /^Unknown option `completelyUnrelated` in createDatabasePool config\. It is none of the \d+ options of createDatabasePool config \(docs\/reference\/options\.md\)\.$/,
+      );
+    });
+
     it('refuses a config that is not an object', () => {
       expect(configError('mysql://localhost')).to.be.instanceOf(ConfigurationError);
     });

@@ -14,7 +14,8 @@ export function errorName(error: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function field(error: unknown, key: string): unknown {
+/** `error[key]` when `error` is an object; never throws on primitives. */
+export function field(error: unknown, key: string): unknown {
   return typeof error === 'object' && error !== null
     ? (error as Record<string, unknown>)[key]
     : undefined;

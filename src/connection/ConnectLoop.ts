@@ -11,13 +11,20 @@ import { AbortedError } from '../errors/AbortedError.js';
 import { type HookReporter, recordFailure, recordSuccess } from '../retry/guardedHooks.js';
 import type { CircuitTicket } from '../retry/hooks.js';
 import { recordDecision } from '../retry/recordDecision.js';
-import type { RetryDecision } from '../retry/RetryDecision.js';
-import { retryWithBackoff } from '../retry/retryWithBackoff.js';
+import type { RetryDecision, RetryStopCause } from '../retry/RetryDecision.js';
+import { type ScheduledRetry, retryWithBackoff } from '../retry/retryWithBackoff.js';
+import { scheduleWait } from '../internal/sleep.js';
 import type { OperationTelemetry } from '../telemetry/Instrumentation.js';
+import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { openConnection } from './openConnection.js';
+import type { ProbeWatch } from './ProbeWatch.js';
 import type { StatePublisher } from './StatePublisher.js';
 import type { RetryContext } from './RetryContext.js';
 import { toError } from './toError.js';
+
+function noRestart(): void {
+  // The pause between cycles has no signal, so it never fails; stop() cancels it.
+}
 
 /** What a `ConnectLoop` needs from its `ConnectionManager`. */
 export interface ConnectLoopParams<C> extends RetryContext {
@@ -31,6 +38,8 @@ export interface ConnectLoopParams<C> extends RetryContext {
   readonly connected: (connection: C) => void;
   /** Set once the manager is closed: the abort reason of an attempt cut short. */
   readonly closedError: () => Error | undefined;
+  /** Watches waits after "nobody listening" for the server's return; undefined: no probing. */
+  readonly probe: ProbeWatch | undefined;
 }
 
 const cancelled = fatal('holdfast: attempt cancelled by close() or a new cycle');
@@ -39,6 +48,8 @@ interface Cycle {
   readonly op: OperationTelemetry;
   readonly epoch: number;
   attempts: number;
+  /** Why the cycle stopped, once it has. */
+  stopCause: RetryStopCause | undefined;
 }
 
 /**
@@ -57,6 +68,9 @@ export class ConnectLoop<C> {
   #cycle: Cycle | undefined;
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
+  #restartable = false;
+  /** Cancels the pause before a cycle started for calls still waiting, while one is due. */
+  #cancelRestart: (() => void) | undefined;
   readonly #report: HookReporter = (callback, error) => {
     this.#states.emit({ type: 'callback-failed', callback, error });
   };
@@ -87,6 +101,9 @@ export class ConnectLoop<C> {
         onDecision: (decision) => {
           this.#onDecision(decision);
         },
+        ...(params.probe && {
+          wake: (retry: ScheduledRetry) => params.probe?.wake(retry),
+        }),
       },
     );
   }
@@ -105,6 +122,7 @@ export class ConnectLoop<C> {
       ),
       epoch,
       attempts: 0,
+      stopCause: undefined,
     };
     this.#cycle = cycle;
     const loop = defer(() => this.#attempt(cycle))
@@ -125,6 +143,8 @@ export class ConnectLoop<C> {
    * with `reason`. Whatever a late attempt opens afterwards is disposed (generation guard).
    */
   stop(reason: Error): void {
+    this.#cancelRestart?.();
+    this.#cancelRestart = undefined;
     this.#epoch += 1;
     const cycle = this.#cycle;
     if (cycle === undefined) return;
@@ -133,6 +153,14 @@ export class ConnectLoop<C> {
     this.#loop = undefined;
     this.#lastFailure = undefined;
     cycle.op.fail(reason, cycle.attempts);
+  }
+
+  /**
+   * Whether the last cycle that gave up may be followed by another for calls still within
+   * their wait limit: it used up its retries (not `maxElapsedMs`, the budget or the breaker).
+   */
+  get restartable(): boolean {
+    return this.#restartable;
   }
 
   /** Adds a span event on the live cycle's `connect` operation; nothing between cycles. */
@@ -195,8 +223,17 @@ export class ConnectLoop<C> {
     if (cycle === undefined) return;
     if (decision.type === 'retry') {
       const { retry, delayMs, error } = decision;
-      this.#states.set({ status: 'retrying', retry, delayMs, error: toError(error) });
+      const probing = this.#params.probe?.watches(error) === true;
+      this.#states.set({
+        status: 'retrying',
+        retry,
+        delayMs,
+        error: toError(error),
+        ...(probing && { probing }),
+      });
       this.#states.emit({ type: 'retry-scheduled', retry, delayMs, error });
+    } else {
+      cycle.stopCause = decision.cause;
     }
     recordDecision(cycle.op, decision);
   }
@@ -218,8 +255,36 @@ export class ConnectLoop<C> {
     if (cycle.epoch !== this.#epoch) return;
     this.#end();
     const failure = toError(error);
+    // Calls still within their wait limit outlive a cycle that used up its retries, not one
+    // that `maxElapsedMs`, the breaker, the budget or a fatal error ended (ADR 0017).
+    this.#restartable = cycle.stopCause === 'retries';
     this.#states.set({ status: 'failed', error: failure });
     this.#states.emit({ type: 'gave-up', error: failure, attempts: cycle.attempts });
+    if (this.#restartable) this.#restartForWaiters();
+  }
+
+  /**
+   * Calls still wait within their own limit after a cycle used up its retries (those past it
+   * were rejected by the `failed` state): the next cycle starts after the base delay, so a call
+   * fails on its own clock, not the cycle's. A cycle started sooner (`ready()`, `reconnect()`)
+   * or `close()` cancels it.
+   */
+  #restartForWaiters(): void {
+    const waiting = this.#states.waiters.size;
+    if (waiting === 0) return;
+    const delayMs = this.#params.policy.baseDelayMs;
+    this.#states.emit({ type: 'restart-scheduled', delayMs, waiting });
+    const due = (): void => {
+      this.#cancelRestart = undefined;
+      const still = this.#states.waiters.size;
+      if (this.#states.state.status !== 'failed' || still === 0) return;
+      this.start();
+      this.event(spanEventNames.cycleRestarted, {
+        [holdfastAttributes.retryDelayMs]: delayMs,
+        [holdfastAttributes.waitingCalls]: still,
+      });
+    };
+    this.#cancelRestart = scheduleWait(delayMs, this.#params.clock, undefined, due, noRestart);
   }
 
   #end(): void {

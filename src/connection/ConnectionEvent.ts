@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/Classification.js';
+import type { ProbeOutcome } from '../probe/ProbeResult.js';
 import type { ConnectionState } from './ConnectionState.js';
 
 /**
@@ -20,6 +21,31 @@ export type ConnectionEvent<C> =
       /** How long the wait will be, ms. */
       readonly delayMs: number;
       readonly error: unknown;
+    }
+  | {
+      /**
+       * A probe of the target's port during a backoff wait after "nobody listening" (not an
+       * attempt: no login, no byte sent, not counted by breaker or budget). `listening` ends the
+       * wait: the retry starts now.
+       */
+      readonly type: 'probe-result';
+      /** The retry whose wait is being watched. */
+      readonly retry: number;
+      /** 1 for the first probe of this wait. */
+      readonly probe: number;
+      readonly outcome: ProbeOutcome;
+      /** Why it did not connect (`refused`, `failed`). */
+      readonly error?: unknown;
+    }
+  | {
+      /**
+       * A cycle gave up while calls were still within their wait limit: the next cycle starts
+       * after `delayMs` (the policy's base delay) unless one starts sooner.
+       */
+      readonly type: 'restart-scheduled';
+      readonly delayMs: number;
+      /** Calls waiting for a connection. */
+      readonly waiting: number;
     }
   | { readonly type: 'connected'; readonly attempt: number; readonly connection: C }
   | { readonly type: 'connection-lost'; readonly error: unknown }

@@ -1,8 +1,10 @@
 import type { Observable, Subscription } from 'rxjs';
+import { nominalScheduleMs } from '../backoff/nominalScheduleMs.js';
 import { RetryBudget } from '../budget/RetryBudget.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
+import { waitsAreInstant } from '../internal/instantMode.js';
 import { systemRandom } from '../internal/Random.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
 import type { HookReporter } from '../retry/guardedHooks.js';
@@ -21,6 +23,7 @@ import type {
 import type { ConnectionState } from './ConnectionState.js';
 import { ConnectLoop } from './ConnectLoop.js';
 import { ManagedExecution } from './ManagedExecution.js';
+import { ProbeWatch } from './ProbeWatch.js';
 import { StatePublisher } from './StatePublisher.js';
 import { validateManagerOptions } from './validateManagerOptions.js';
 import { readyRefusal, waitForOutcome } from './waitForOutcome.js';
@@ -143,6 +146,14 @@ export class ConnectionManager<C> {
         this.#watchLost(connection);
       },
       closedError: () => this.#closedError,
+      probe: ProbeWatch.of(options, clock, {
+        emit: (event) => {
+          states.emit(event);
+        },
+        spanEvent: (name, attributes) => {
+          this.#loop.event(name, attributes);
+        },
+      }),
     });
     this.#execution = new ManagedExecution<C>({
       ...shared,
@@ -191,6 +202,10 @@ export class ConnectionManager<C> {
         waiters: this.#states.waiters,
         clock: this.#clock,
         closedError: () => this.#closedError ?? this.#closeError(),
+        waitLimitMs: waitsAreInstant()
+          ? 0
+          : (this.#options.waitLimitMs ?? nominalScheduleMs(this.policy)),
+        mayRestart: () => this.#loop.restartable,
       },
       options,
     );

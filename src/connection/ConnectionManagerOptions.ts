@@ -2,6 +2,8 @@ import type { Observable } from 'rxjs';
 import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import type { Clock } from '../internal/Clock.js';
 import type { Random } from '../internal/Random.js';
+import type { ProbeAddress } from '../probe/ProbeAddress.js';
+import type { Probe } from '../probe/tcpProbe.js';
 import type { CircuitBreakerHook, RetryBudgetHook } from '../retry/hooks.js';
 import type { RetryOptions, RetryPolicy } from '../retry/RetryOptions.js';
 import type { TargetDescription, TelemetryOptions } from '../telemetry/TelemetryOptions.js';
@@ -38,8 +40,28 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
    *   minRetriesPerSecond 10) on the manager's clock
    */
   readonly budget?: RetryBudgetHook | false;
-  /** Attributes for spans (`db.system.name`, `server.address`, ...). */
+  /**
+   * Attributes for spans (`db.system.name`, `server.address`, ...); `address` + `port` (or a
+   * socket path as `address`) are also where `probe` connects.
+   */
   readonly target?: Omit<TargetDescription, 'name'>;
+  /**
+   * Watching for the server's return: while a reconnect waits after an attempt that found
+   * nobody listening (connection refused, no such socket), the target's port is probed (a
+   * connect closed at once, no byte sent, one at a time, at most every `intervalMs`); when one
+   * connects, the wait ends and the retry starts. Never after an error the server answered or
+   * a timeout. `false` switches it off. @default on when `target` names an address and port
+   * (or a socket path)
+   */
+  readonly probe?: ProbeOptions | false;
+  /**
+   * How long a `ready()` / `execute` call without `timeoutMs` waits for a connection, ms: it
+   * fails no earlier (unless the error is fatal), at the first failure after it; a cycle that
+   * gives up sooner is followed by another after the base delay. `0`: a call fails with the
+   * cycle that fails (holdfast 0.1). @default the policy's nominal schedule, the sum of its
+   * un-jittered delays (1 + 2 + 4 s for MySQL, 0.5 + 1 + 2 s for Redis)
+   */
+  readonly waitLimitMs?: number;
   /** Timeout of one connect + verify attempt, ms. @default 10000 */
   readonly connectTimeoutMs?: number;
   /**
@@ -51,10 +73,27 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
   readonly random?: Random;
 }
 
+/** Options of a manager's `probe`. */
+export interface ProbeOptions {
+  /** Where to probe. @default the `target`'s `address` and `port` (or socket path) */
+  readonly address?: ProbeAddress;
+  /** The least time from one probe's start to the next one's, ms. @default 100 */
+  readonly intervalMs?: number;
+  /** One probe (specs pass a scripted one). @default a TCP connect closed at once (`tcpProbe`) */
+  readonly probe?: Probe;
+}
+
 /** Options of `manager.ready()`. */
 export interface ReadyOptions {
+  /** Ends the wait at once with an `AbortedError` (the loop goes on for other callers). */
   readonly signal?: AbortSignal;
-  /** Give up waiting after this many ms (the loop goes on for other callers). */
+  /**
+   * This call's wait limit, ms: it fails no earlier than this (unless the error is fatal or
+   * the manager closes), with an `AbortedError` if still not connected then. A connect cycle
+   * that gives up sooner does not end the wait: the next cycle starts after the base delay.
+   * @default the policy's nominal schedule: the sum of the un-jittered backoff delays
+   *   (1 + 2 + 4 s for MySQL, 0.5 + 1 + 2 s for Redis), ending with `RetriesExhaustedError`
+   */
   readonly timeoutMs?: number;
 }
 

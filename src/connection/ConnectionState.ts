@@ -10,6 +10,11 @@ export type ConnectionState<C> =
       readonly retry: number;
       readonly delayMs: number;
       readonly error: Error;
+      /**
+       * Present when nobody listened at the target (connection refused, no socket): its port is
+       * probed during the wait, which ends as soon as a probe connects.
+       */
+      readonly probing?: true;
     }
   | { readonly status: 'connected'; readonly connection: C; readonly attempt: number }
   | { readonly status: 'failed'; readonly error: Error }

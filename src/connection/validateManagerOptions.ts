@@ -19,6 +19,8 @@ const knownKeys = [
   'connectTimeoutMs',
   'clock',
   'random',
+  'probe',
+  'waitLimitMs',
   'logger',
   'tracer',
   'meter',
@@ -59,6 +61,15 @@ export function validateManagerOptions(options: ConnectionManagerOptions<unknown
       throw new ConfigurationError(
         `Expected \`${key}\` (${describe(record[key])}) to be a function.`,
         { option: key },
+      );
+    }
+  }
+  if (record.waitLimitMs !== undefined) {
+    const limit = expectFiniteNumber('waitLimitMs', record.waitLimitMs, 0);
+    if (limit > maxDelayLimitMs) {
+      throw new ConfigurationError(
+        `Expected \`waitLimitMs\` (${limit}) to be <= ${maxDelayLimitMs} (the longest timer Node can hold).`,
+        { option: 'waitLimitMs' },
       );
     }
   }

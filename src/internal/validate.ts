@@ -1,18 +1,35 @@
 import { ConfigurationError } from '../errors/ConfigurationError.js';
+import { didYouMean } from './suggestName.js';
+
+/** A list of known options longer than this is not printed in an error: it would bury it. */
+const listedOptionsMax = 12;
 
 /**
  * Eager option validation in the style of p-retry and tarn: every message names the option and
- * the value, e.g. "Expected `maxDelayMs` (100) to be >= `baseDelayMs` (1000)".
+ * the value, e.g. "Expected `maxDelayMs` (100) to be >= `baseDelayMs` (1000)". An unknown key is
+ * one line: the key, and the option it most likely meant (`Did you mean \`keyPrefix\`?`), or the
+ * known options when they are few.
  */
 export function rejectUnknownKeys(options: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ConfigurationError(
-        `Unknown option \`${key}\` in ${where}. Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`,
-        { option: key },
-      );
-    }
+    if (!known.includes(key)) throw unknownOptionError(key, known, where);
   }
+}
+
+/** The ConfigurationError for an unknown option `key` of `where` (see `rejectUnknownKeys`). */
+export function unknownOptionError(
+  key: string,
+  known: readonly string[],
+  where: string,
+): ConfigurationError {
+  const suggestion = didYouMean(key, known);
+  const help =
+    suggestion !== ''
+      ? suggestion
+      : known.length <= listedOptionsMax
+        ? ` Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`
+        : ` It is none of the ${known.length} options of ${where} (docs/reference/options.md).`;
+  return new ConfigurationError(`Unknown option \`${key}\` in ${where}.${help}`, { option: key });
 }
 
 export function expectFiniteNumber(name: string, value: unknown, min: number): number {

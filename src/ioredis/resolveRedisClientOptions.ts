@@ -1,12 +1,15 @@
 import type { RedisOptions } from 'ioredis';
 import { retryPolicyFromEnv } from '../config/retryPolicyFromEnv.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
-import { describe, expectFiniteNumber } from '../internal/validate.js';
+import { suggestName } from '../internal/suggestName.js';
+import { describe, expectFiniteNumber, unknownOptionError } from '../internal/validate.js';
 import { redisRetryDefaults, type RetryPolicy } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import { parseRedisUrl } from './parseRedisUrl.js';
+import { ioredisOptionKeys } from './ioredisOptionKeys.js';
 import {
+  type OwnedIoredisOption,
   type RedisClientOptions,
   type RedisClientOwnOptions,
   ownOptionKeys,
@@ -80,7 +83,8 @@ export function resolveRedisClientOptions(
       );
     }
     if (ownKeys.has(key)) own[key] = value;
-    else passed[key] = value;
+    else if (Object.hasOwn(ioredisOptionKeys, key)) passed[key] = value;
+    else throw unknownRedisOption(key);
   }
   const urlText = options.url ?? (fromEnvUrl ? nonEmpty(env.REDIS_URL) : undefined);
   const where = options.url === undefined ? 'REDIS_URL' : 'url';
@@ -119,6 +123,20 @@ export function resolveRedisClientOptions(
     quitTimeoutMs: duration('quitTimeoutMs', options.quitTimeoutMs, 1000, 0),
     own: own,
   };
+}
+
+const optionNames: readonly string[] = [...ownOptionKeys, ...Object.keys(ioredisOptionKeys)];
+
+/** An unknown key, with the option it most likely meant; if that one is ioredis's and holdfast's to set, why. */
+function unknownRedisOption(key: string): ConfigurationError {
+  const meant = suggestName(key, optionNames);
+  if (meant !== undefined && Object.hasOwn(ownedIoredisOptions, meant)) {
+    return new ConfigurationError(
+      `Unknown option \`${key}\` in the Redis client options. Did you mean ioredis's \`${meant}\`? It is managed by holdfast: ${ownedIoredisOptions[meant as OwnedIoredisOption]}.`,
+      { option: key },
+    );
+  }
+  return unknownOptionError(key, optionNames, 'the Redis client options');
 }
 
 function duration(name: string, value: unknown, fallback: number, min: number): number {

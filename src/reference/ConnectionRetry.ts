@@ -95,8 +95,9 @@ export abstract class ConnectionRetry {
         connection === handedOver ? undefined : disposeClient(connection),
       retryDefaults: this.policy,
       classifier: this.#classifier,
-      // The reference design's semantics exactly: maxRetries retries, no budget.
+      // The reference design's semantics exactly: one cycle of maxRetries retries, no budget.
       budget: false,
+      waitLimitMs: 0,
       target: { system: this.#flavour.system },
       ...this.#telemetry,
     });

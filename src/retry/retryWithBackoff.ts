@@ -1,4 +1,12 @@
-import { type MonoTypeOperatorFunction, type Observable, defer, retry, throwError } from 'rxjs';
+import {
+  type MonoTypeOperatorFunction,
+  type Observable,
+  defer,
+  merge,
+  retry,
+  take,
+  throwError,
+} from 'rxjs';
 import type { Classification, OperationScope } from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
@@ -44,6 +52,11 @@ export interface RetryWithBackoffOptions {
   readonly onRetryScheduled?: (retry: ScheduledRetry) => void;
   /** Called with every decision of the loop (each retry, and the stop), before it takes effect. */
   readonly onDecision?: (decision: RetryDecision) => void;
+  /**
+   * Something that ends the wait before `retry` early when it emits (the manager's probe of a
+   * port nobody listened on); undefined: the wait runs its course.
+   */
+  readonly wake?: (retry: ScheduledRetry) => Observable<unknown> | undefined;
 }
 
 /**
@@ -79,7 +92,7 @@ export function retryWithBackoff<T>(
   const scope = options.scope ?? 'connect';
   const target = options.target ?? 'operation';
   const subject = options.description ?? target;
-  const { onRetryScheduled, onDecision } = options;
+  const { onRetryScheduled, onDecision, wake } = options;
   const decider = new RetryDecider({
     policy: resolved,
     classifier,
@@ -109,7 +122,10 @@ export function retryWithBackoff<T>(
             if (decision.type === 'stop') return throwError(() => decision.thrown);
             previousDelay = decision.delayMs;
             onRetryScheduled?.(decision);
-            return wait$(decision.delayMs, clock, signal);
+            const wait = wait$(decision.delayMs, clock, signal);
+            const early = wake?.(decision);
+            // Whichever emits first ends the wait; the other is unsubscribed (a probe aborted).
+            return early === undefined ? wait : merge(wait, early).pipe(take(1));
           },
         }),
       );

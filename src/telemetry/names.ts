@@ -50,6 +50,10 @@ export const holdfastAttributes = {
   connectionState: 'holdfast.connection.state',
   /** On `holdfast.circuit.state`: `closed` | `open` | `half-open` | `isolated`. */
   circuitState: 'holdfast.circuit.state',
+  /** On `probe.*` events: how many probes the wait made, the last one included. */
+  probeCount: 'holdfast.probe.count',
+  /** On `cycle.restarted`: calls still waiting within their wait limit. */
+  waitingCalls: 'holdfast.waiting_calls',
 } as const;
 
 /** Values of `holdfast.outcome`. */
@@ -66,6 +70,15 @@ export const spanEventNames = {
   budgetExhausted: 'budget.exhausted',
   /** A breaker or budget hook threw; the operation went on without it. */
   callbackFailed: 'callback.failed',
+  /** A probe found the target's port listening: the backoff wait ends, the retry starts now. */
+  probeListening: 'probe.listening',
+  /** A probe met something other than a closed port (a timeout): probing stopped for this wait. */
+  probeStopped: 'probe.stopped',
+  /**
+   * On a connect span: the manager started this cycle one base delay after the previous one
+   * gave up, because calls still waited within their wait limit.
+   */
+  cycleRestarted: 'cycle.restarted',
 } as const;
 
 export type SpanEventName = (typeof spanEventNames)[keyof typeof spanEventNames];

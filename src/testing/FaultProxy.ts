@@ -12,8 +12,15 @@ import { validateToxic } from './toxics/validateToxic.js';
 
 /** Options of `FaultProxy.start()`. */
 export interface FaultProxyOptions {
-  /** The server the proxy forwards to. */
-  readonly upstream: { readonly host: string; readonly port: number };
+  /**
+   * The server the proxy forwards to; `localAddress` is the address its connections come from
+   * (e.g. `127.0.0.2`, to exercise a server's per-host limits, which exempt 127.0.0.1).
+   */
+  readonly upstream: {
+    readonly host: string;
+    readonly port: number;
+    readonly localAddress?: string;
+  };
   /** Where the proxy listens (always 127.0.0.1). @default a free port */
   readonly listen?: { readonly port?: number };
   /** Time seam for the toxics' timers. @default the system clock */
@@ -167,9 +174,11 @@ export class FaultProxy {
       client.destroy();
       return;
     }
+    const { host, port, localAddress } = this.upstream;
     const upstream = connect({
-      host: this.upstream.host,
-      port: this.upstream.port,
+      host,
+      port,
+      ...(localAddress !== undefined && { localAddress }),
       allowHalfOpen: true,
     });
     this.counters.total += 1;
