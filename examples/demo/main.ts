@@ -143,9 +143,11 @@ async function main(): Promise<number> {
     step: async (i) => {
       await pool.query('SELECT ? AS n', [i]);
       await pool.query(
-        'INSERT INTO holdfast_demo (id, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUES(n)',
+        {
+          sql: 'INSERT INTO holdfast_demo (id, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUES(n)',
+          idempotent: true,
+        },
         [`key-${i % 50}`, i],
-        { idempotent: true },
       );
     },
     close: () => pool.close({ timeoutMs: 2000 }),

@@ -43,6 +43,11 @@ export class WriteLedger {
     return n;
   }
 
+  /** The ids of the writes that ended with `outcome`. */
+  idsWith(outcome: WriteOutcome): string[] {
+    return [...this.outcomes].filter(([, o]) => o === outcome).map(([id]) => id);
+  }
+
   /**
    * Checks the ids the server holds (one entry per applied write, duplicates kept):
    * every acknowledged id is there, none twice, and none that failed outright.

@@ -2,7 +2,7 @@
 // deadlock (1213); pool.transaction reruns it and both commit.
 import { expect } from 'chai';
 import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
-import type { TransactionConnection } from '../../src/mysql2/TransactionConnection.js';
+import type { PoolConnection } from 'mysql2/promise';
 import { MariaDbServer } from '../helpers/servers/MariaDbServer.js';
 import { invariantNames, watchUnhandledRejections } from './invariants.js';
 import { rawQuery } from './mysqlChaos.js';
@@ -54,7 +54,7 @@ describe('DatabasePool (chaos: deadlock between two transactions)', function () 
     const runs: string[] = [];
     const transfer =
       (name: string, from: number, to: number) =>
-      async (tx: TransactionConnection, { attempt }: { attempt: number }): Promise<number> => {
+      async (tx: PoolConnection, { attempt }: { attempt: number }): Promise<number> => {
         runs.push(`${name}#${attempt}`);
         await tx.execute('UPDATE accounts SET balance = balance - 10 WHERE id = ?', [from]);
         // The first run of each waits until the other holds its first lock: a sure deadlock.

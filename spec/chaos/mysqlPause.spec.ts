@@ -67,7 +67,7 @@ describe('DatabasePool (chaos: mariadbd paused with SIGSTOP)', function () {
       concurrency: 4,
       write: (id) =>
         timed(() =>
-          pool.query('INSERT INTO pause_writes (id) VALUES (?)', [id], { idempotent: false }),
+          pool.query({ sql: 'INSERT INTO pause_writes (id) VALUES (?)', idempotent: false }, [id]),
         ),
     });
     const reads = runLoad({
@@ -90,9 +90,9 @@ describe('DatabasePool (chaos: mariadbd paused with SIGSTOP)', function () {
       const after = await Promise.allSettled(
         Array.from({ length: 40 }, (_, i) =>
           i % 2 === 0
-            ? pool.query('INSERT INTO pause_writes (id) VALUES (?)', [`after${i}`], {
-                idempotent: false,
-              })
+            ? pool.query({ sql: 'INSERT INTO pause_writes (id) VALUES (?)', idempotent: false }, [
+                `after${i}`,
+              ])
             : pool.query('SELECT 1'),
         ),
       );

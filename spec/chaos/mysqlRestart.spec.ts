@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import { createPool } from 'mysql2/promise';
-import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
+import type { DatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import { MariaDbServer } from '../helpers/servers/MariaDbServer.js';
 import {
@@ -58,7 +58,7 @@ describe('DatabasePool (chaos: mariadbd killed and restarted)', function () {
       const states = recordStates(pool.state$);
       const load = runLoad({
         concurrency: 8,
-        write: (id) => pool.query(insert('kill_writes'), [id], { idempotent: false }),
+        write: (id) => pool.query({ sql: insert('kill_writes'), idempotent: false }, [id]),
       });
       try {
         await waitUntil(() => load.ledger.count('acknowledged') >= 100, 10_000, '100 writes');
@@ -165,7 +165,7 @@ describe('DatabasePool (chaos: mariadbd killed and restarted)', function () {
       try {
         const held = await outage(
           'holdfast',
-          (id) => pool.query(insert('outage_writes'), [id], { idempotent: false }),
+          (id) => pool.query({ sql: insert('outage_writes'), idempotent: false }, [id]),
           holdfastCounter,
         );
         const bare = await outage(

@@ -87,7 +87,7 @@ describe('DatabasePool through a FaultProxy (chaos: toxics)', function () {
         toxics,
         faultMs,
         write: (id) =>
-          pool.query(`INSERT INTO ${table} (id) VALUES (?)`, [id], { idempotent: false }),
+          pool.query({ sql: `INSERT INTO ${table} (id) VALUES (?)`, idempotent: false }, [id]),
         read: () => pool.query(`SELECT COUNT(*) AS n FROM ${table}`),
       });
       await pool.close();

@@ -18,6 +18,10 @@ export interface RunningLoad {
   issued(): number;
   /** Time (performance.now()) of the latest acknowledged write. */
   lastSuccessAt(): number;
+  /** Times (performance.now()) of every acknowledged write, in order. */
+  successTimes(): readonly number[];
+  /** The longest a single write took to settle (acknowledged or not), ms. */
+  longestCallMs(): number;
   /** Resolves at the first success after `since` (performance.now()), e.g. after a restart. */
   firstSuccessAfter(since: number, timeoutMs?: number): Promise<number>;
   /** Stops issuing and waits for every write in flight to settle. */
@@ -30,11 +34,14 @@ export function runLoad(options: LoadOptions): RunningLoad {
   let stopped = false;
   let next = 0;
   let lastSuccess = 0;
+  let longestCall = 0;
   const successes: number[] = [];
   const worker = async (): Promise<void> => {
     while (!stopped) {
       const id = `w${next++}`;
+      const issuedAt = performance.now();
       const outcome = await ledger.run(id, () => write(id));
+      longestCall = Math.max(longestCall, performance.now() - issuedAt);
       if (outcome === 'acknowledged') {
         lastSuccess = performance.now();
         successes.push(lastSuccess);
@@ -47,6 +54,8 @@ export function runLoad(options: LoadOptions): RunningLoad {
     ledger,
     issued: () => next,
     lastSuccessAt: () => lastSuccess,
+    successTimes: () => successes,
+    longestCallMs: () => longestCall,
     firstSuccessAfter: async (since, timeoutMs = 20_000) => {
       const deadline = performance.now() + timeoutMs;
       for (;;) {

@@ -21,6 +21,7 @@ export interface DocExample {
 export const entryPoints: Readonly<Record<string, string>> = {
   holdfast: 'src/index.js',
   'holdfast/mysql2': 'src/mysql2/index.js',
+  'holdfast/mysql2/promise': 'src/mysql2/promise.js',
   'holdfast/ioredis': 'src/ioredis/index.js',
   'holdfast/testing': 'src/testing/index.js',
 };
@@ -70,7 +71,7 @@ export function examplesOf(file: string): DocExample[] {
 /** Rewrites `from 'holdfast...'` to paths relative to `fromDir` (inside the repository). */
 export function pointImportsAtSource(code: string, fromDir: string): string {
   return code.replace(
-    /(from\s+|import\s*\(\s*)(['"])(holdfast(?:\/[a-z0-9]+)?)\2/g,
+    /(from\s+|import\s*\(\s*)(['"])(holdfast(?:\/[a-z0-9]+){0,2})\2/g,
     (all, lead: string, quote: string, name: string) => {
       const target = entryPoints[name];
       if (target === undefined) return all;

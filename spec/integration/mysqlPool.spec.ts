@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
-import type { DatabasePool } from '../../src/mysql2/DatabasePool.js';
+import type { DatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import type { DatabasePoolConfig } from '../../src/mysql2/DatabasePoolConfig.js';
 import { PoolCheckoutError } from '../../src/mysql2/PoolCheckoutError.js';
 import { QueryTimeoutError } from '../../src/errors/QueryTimeoutError.js';
@@ -93,6 +93,24 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       expect(rows.map((r) => r.name as string)).to.deep.equal(['ada']);
     });
 
+    it("answers the callback form with mysql2's arguments and returns mysql2's command", async () => {
+      const pool = open();
+      await pool.ready();
+      let command: unknown;
+      const rows = await new Promise<unknown>((resolve, reject) => {
+        command = pool.pool.query(
+          { sql: 'SELECT ? AS n', rowsAsArray: true },
+          [7],
+          (error, result) => {
+            if (error) reject(error);
+            else resolve(result);
+          },
+        );
+      });
+      expect(rows).to.deep.equal([[7]]);
+      expect(command).to.be.an('object').with.property('sql', 'SELECT 7 AS n');
+    });
+
     it('throws a fatal driver error as it is (syntax error 1064), without retrying', async () => {
       const pool = open();
       const error = await rejection(pool.query('SELEKT 1'));
@@ -102,7 +120,7 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
 
     it('destroys a connection whose statement passed queryTimeoutMs; a write becomes OutcomeUnknownError', async () => {
       const pool = open({ queryTimeoutMs: 300 });
-      const error = await rejection(pool.query('DO SLEEP(2)', undefined, { idempotent: false }));
+      const error = await rejection(pool.query({ sql: 'DO SLEEP(2)', idempotent: false }));
       expect(isHoldfastError(error) && error.code).to.equal('ERR_HOLDFAST_OUTCOME_UNKNOWN');
       expect((error as Error).cause).to.be.instanceOf(QueryTimeoutError);
       expect(pool.metrics()).to.include({ queryTimeouts: 1, size: 0, destroyed: 1 });
@@ -175,14 +193,58 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       for (const connection of held) connection.release();
     });
 
-    it('refuses at once when queueLimit checkouts are already waiting', async () => {
+    it("refuses at once when queueLimit checkouts are already waiting (mysql2's own error)", async () => {
       const pool = open({ pool_size: 1, queueLimit: 1 });
       const held = await pool.getConnection();
       const queued = pool.getConnection();
       const error = await rejection(pool.getConnection());
-      expect(error).to.include({ reason: 'queue-limit', queued: 1, queueLimit: 1 });
+      expect((error as Error).message).to.equal('Queue limit reached.');
       held.release();
       (await queued).release();
+    });
+  });
+
+  describe('an outage', () => {
+    it('100 callers during it cause one reconnect loop and at most connectionLimit connections after it', async () => {
+      const proxy = await FaultProxy.start({ upstream: { host: shared.host, port: shared.port } });
+      try {
+        const counter = connectCounter({ host: shared.host, port: proxy.port });
+        const connectionLimit = 4;
+        const pool = open({
+          port: proxy.port,
+          stream: counter.stream,
+          pool_size: connectionLimit,
+          retry: { maxRetries: 10, baseDelayMs: 200, maxDelayMs: 400 },
+        });
+        await pool.query('SELECT 1');
+        const events: string[] = [];
+        pool.events$.subscribe((event) => events.push(event.type));
+        const down = proxy.add({ type: 'down' });
+        await delay(100);
+        const before = counter.count();
+        const calls = Array.from({ length: 100 }, (_, i) =>
+          pool.query<RowDataPacket[]>('SELECT ? AS i', [i]),
+        );
+        await delay(1000);
+        const duringOutage = counter.count() - before;
+        await proxy.remove(down);
+        const results = await Promise.all(calls);
+        expect(results.map(([rows]) => rows[0]?.i as number)).to.deep.equal(
+          Array.from({ length: 100 }, (_, i) => i),
+        );
+        // One loop: one loss reported, and the attempts that reached for the server were the
+        // loop's plus at most the connectionLimit checkouts that found the server gone.
+        expect(events.filter((type) => type === 'connection-lost')).to.have.length(1);
+        const loopAttempts = events.filter((type) => type === 'attempt-started').length;
+        expect(duringOutage).to.be.at.most(loopAttempts + connectionLimit);
+        expect(pool.metrics().size).to.be.at.most(connectionLimit);
+        expect(pool.metrics().created).to.be.at.most(1 + connectionLimit);
+        console.log(
+          `      100 callers: ${duringOutage} connect attempts during the outage (${loopAttempts} by the loop), ${pool.metrics().size} connections after`,
+        );
+      } finally {
+        await proxy.close();
+      }
     });
   });
 
@@ -252,8 +314,8 @@ describe('DatabasePool (integration, shared MariaDB)', function () {
       const started = performance.now();
       await pool.close({ timeoutMs: 200 });
       expect(performance.now() - started).to.be.within(150, 2000);
-      expect(connection.usable).to.equal(false);
       expect(pool.metrics()).to.include({ used: 0, size: 0 });
+      expect(await rejection(connection.query('SELECT 1'))).to.be.instanceOf(Error);
       const error = await rejection(pool.query('SELECT 1'));
       expect(isHoldfastError(error) && error.code).to.equal('ERR_HOLDFAST_CLOSED');
     });

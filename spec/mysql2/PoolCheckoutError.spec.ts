@@ -36,9 +36,4 @@ describe('PoolCheckoutError', () => {
     const error = new PoolCheckoutError(base);
     expect(error.message).to.include('10 of 10').and.include('42000 ms').and.include('pool_size');
   });
-
-  it('names queueLimit when the queue is full', () => {
-    const error = new PoolCheckoutError({ ...base, reason: 'queue-limit', queueLimit: 3 });
-    expect(error.message).to.include('queueLimit 3');
-  });
 });

@@ -21,8 +21,6 @@ describe('parseDatabasePoolConfig', () => {
       expect(config).to.include({
         name: 'mysql',
         connectionLimit: 10,
-        queueLimit: 0,
-        waitForConnections: true,
         queryTimeoutMs: 10_000,
         checkoutTimeoutMs: 10_000,
         idleValidationMs: 1000,
@@ -37,16 +35,14 @@ describe('parseDatabasePoolConfig', () => {
       });
     });
 
-    it('hands mysql2 the connection limit and leaves queueing to holdfast', () => {
+    it('hands mysql2 the connection limit and its own queue options', () => {
       const config = parseDatabasePoolConfig({ pool_size: 4, queueLimit: 7, host: 'db' }, {});
       expect(config.driverOptions).to.include({
         host: 'db',
         connectionLimit: 4,
-        queueLimit: 0,
-        waitForConnections: true,
+        queueLimit: 7,
         connectTimeout: 10_000,
       });
-      expect(config.queueLimit).to.equal(7);
       expect(Object.isFrozen(config.driverOptions)).to.equal(true);
     });
   });

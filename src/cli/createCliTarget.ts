@@ -59,7 +59,9 @@ async function mysqlTarget(url: MysqlTargetUrl, env: Env): Promise<CliTarget> {
     policy: pool.policy,
     state$: pool.state$,
     ready: (signal) => pool.ready({ signal }),
-    check: (signal) => pool.query('SELECT 1', undefined, { signal, idempotent: true }),
+    // The checkout and the statement are bounded by the pool's own timeouts (10 s); the signal
+    // ends the CLI's wait for the answer.
+    check: (signal) => abortable(pool.query({ sql: 'SELECT 1', idempotent: true }), signal),
     close: () => pool.close({ timeoutMs: 0 }),
   };
 }
@@ -92,4 +94,24 @@ async function redisTarget(url: RedisTargetUrl, env: Env): Promise<CliTarget> {
 function asOptions(policy: RetryPolicy): RetryOptions {
   const { maxElapsedMs, ...rest } = policy;
   return maxElapsedMs === undefined ? rest : { ...rest, maxElapsedMs };
+}
+
+function abortable<T>(operation: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    operation.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

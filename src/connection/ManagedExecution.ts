@@ -209,7 +209,12 @@ export class ManagedExecution<C> {
         continue;
       }
       try {
-        const value = await fn(connection, { attempt, signal });
+        // Spans a driver instrumentation opens inside the attempt (mysql2's statement spans)
+        // become children of the attempt's span.
+        const context = { attempt, signal };
+        const value = await (span.run === undefined
+          ? fn(connection, context)
+          : span.run(() => fn(connection, context)));
         this.#succeeded(ticket);
         span.succeed();
         op.succeed(attempt);

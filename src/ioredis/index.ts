@@ -33,3 +33,12 @@ export {
 
 // Shared circuit-breaker store in Redis (issue 7)
 export { RedisSharedStore, type RedisSharedStoreOptions } from './shared/RedisSharedStore.js';
+
+// Redis Cluster (issue 18)
+export { RedisCluster, type ClusterLink } from './RedisCluster.js';
+export {
+  type RedisClusterOptions,
+  type RedisClusterOwnOptions,
+  ownedClusterOptions,
+} from './resolveRedisClusterOptions.js';
+export { createRedisCluster } from './createRedisCluster.js';

@@ -1,12 +1,13 @@
 import type { PoolOptions } from 'mysql2';
 import type { ClassifierRule } from '../classify/Classification.js';
+import type { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import type { Clock } from '../internal/Clock.js';
 import type { Random } from '../internal/Random.js';
 import type { CircuitBreakerHook, RetryBudgetHook } from '../retry/hooks.js';
 import type { RetryOptions } from '../retry/RetryOptions.js';
 import type { TelemetryOptions } from '../telemetry/TelemetryOptions.js';
 
-/** mysql2 options holdfast does not accept: it owns the promise layer and the pool itself. */
+/** mysql2 options holdfast does not accept: it owns the pool, and the server side is not a target. */
 export type ExcludedMysqlOptions = 'Promise' | 'pool' | 'isServer' | 'authSwitchHandler';
 
 /**
@@ -20,6 +21,8 @@ export interface DatabasePoolConfig
 
 /** The options holdfast adds to mysql2's. Durations are milliseconds. */
 export interface HoldfastPoolOptions extends TelemetryOptions {
+  /** Same as `pool_name`: the target's name in state, log lines and spans. @default 'mysql' */
+  readonly name?: string;
   /**
    * The pool's name in state, log lines ("Attempting to connect to myapp_pool"), spans and
    * the `db.client.connection.pool.name` metric attribute. @default 'mysql'
@@ -42,8 +45,8 @@ export interface HoldfastPoolOptions extends TelemetryOptions {
    */
   readonly queryTimeoutMs?: number;
   /**
-   * The longest `getConnection()` waits, whether for the server to come back, for a free
-   * connection or for a new one to open. @default 10000
+   * The longest `getConnection()` waits, whether for the server to come back or for a free
+   * connection (mysql2's own queue). @default 10000
    */
   readonly checkoutTimeoutMs?: number;
   /**
@@ -54,6 +57,8 @@ export interface HoldfastPoolOptions extends TelemetryOptions {
   readonly idleValidationMs?: number;
   /** Rules asked before the built-in MySQL and network tables (the first verdict wins). */
   readonly classifierRules?: readonly ClassifierRule[];
+  /** A whole classifier instead (takes precedence over `classifierRules`). */
+  readonly classifier?: ErrorClassifier;
   /** A circuit breaker around the pool's connection attempts. */
   readonly circuitBreaker?: CircuitBreakerHook;
   /** A retry budget for the pool's reconnect loop; `false` switches the default off. */

@@ -32,18 +32,19 @@ export interface DatabasePoolMetrics {
   readonly checkoutWaitMsTotal: number;
   /** The longest a successful checkout waited. */
   readonly checkoutWaitMsMax: number;
-  /** How many times the underlying mysql2 pool was replaced after the server was lost. */
+  /** How many times the pool lost the server and its manager started a reconnect loop. */
   readonly reconnects: number;
 }
 
 /** The mutable counters behind `DatabasePoolMetrics`. */
 export type PoolCounters = {
-  -readonly [K in Exclude<keyof DatabasePoolMetrics, 'size' | 'idle' | 'used' | 'max'>]: number;
+  -readonly [
+    K in Exclude<keyof DatabasePoolMetrics, 'size' | 'idle' | 'used' | 'max' | 'pending'>
+  ]: number;
 };
 
 export function emptyCounters(): PoolCounters {
   return {
-    pending: 0,
     created: 0,
     destroyed: 0,
     evictions: 0,

@@ -1,10 +1,10 @@
 import { HoldfastError } from '../errors/HoldfastError.js';
 import { assertNever } from '../internal/assertNever.js';
-import { describeError } from '../telemetry/redact.js';
 import { plural } from '../internal/plural.js';
+import { describeError } from '../telemetry/redact.js';
 
 /** Why a checkout gave up. */
-export type CheckoutFailureReason = 'server-unreachable' | 'pool-exhausted' | 'queue-limit';
+export type CheckoutFailureReason = 'server-unreachable' | 'pool-exhausted';
 
 /** The facts a PoolCheckoutError reports. */
 export interface CheckoutFailure {
@@ -31,8 +31,8 @@ export interface CheckoutFailure {
  * `getConnection()` (or a query waiting for a connection) gave up, and `reason` says why:
  * `server-unreachable` (no connection could be opened before `checkoutTimeoutMs`; `cause` is the
  * last connect error), `pool-exhausted` (every connection stayed checked out; `checkedOut` and
- * `oldestHeldMs` say how many and for how long) or `queue-limit` (`queueLimit` checkouts were
- * already waiting). Nothing was sent to the server: the statement may be retried.
+ * `oldestHeldMs` say how many and for how long). (mysql2's own `queueLimit` refusal is mysql2's
+ * error.) Nothing was sent to the server: the statement may be retried.
  */
 export class PoolCheckoutError extends HoldfastError {
   override readonly name = 'PoolCheckoutError';
@@ -73,8 +73,6 @@ function messageFor(f: CheckoutFailure): string {
       }). Check that the server is up and reachable, or raise checkoutTimeoutMs or retry.maxRetries.`;
     case 'pool-exhausted':
       return `${start}: the pool is exhausted, all ${f.checkedOut} of ${f.poolSize} connections are checked out (the oldest for ${Math.round(f.oldestHeldMs)} ms) and ${plural(f.queued, 'more checkout is', 'more checkouts are')} waiting. Release connections sooner (a leak?), raise pool_size or raise checkoutTimeoutMs.`;
-    case 'queue-limit':
-      return `${start}: the queue limit is reached, ${plural(f.queued, 'checkout is', 'checkouts are')} already waiting (queueLimit ${f.queueLimit}) while all ${f.checkedOut} of ${f.poolSize} connections are checked out. Raise queueLimit or pool_size, or shed load.`;
     default:
       return assertNever(f.reason);
   }

@@ -1,16 +1,22 @@
-import { DatabasePool } from './DatabasePool.js';
+import { promisePool } from './createPool.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
-import { mysql2Driver } from './mysql2Driver.js';
+import { decoratePool } from './decoratePool.js';
+import type { HoldfastPromisePool } from './HoldfastPool.js';
 import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';
 
+/** The reference design's pool: mysql2's `PromisePool` with holdfast's additions. */
+export type DatabasePool = HoldfastPromisePool;
+
 /**
- * Creates a DatabasePool over mysql2 (the reference design's `create_database_pool`). Validates
- * the whole config first and opens nothing: the first checkout (or `pool.ready()`) connects,
- * retrying with the `retry` policy merged over `DB_RETRY_MAX_ATTEMPTS`, `DB_RETRY_BASE_DELAY`
- * and `DB_RETRY_MAX_DELAY` (seconds) and the defaults (3 retries, 1 s base, 30 s max).
+ * The reference design's `create_database_pool`: the same decorated mysql2 pool as
+ * `holdfast/mysql2/promise`'s `createPool`, named with `pool_name` / `pool_size` (or camelCase),
+ * and checked strictly: every key must be known (a typo such as `conectTimeout` is refused). The
+ * first checkout (or `pool.ready()`) connects, retrying with the `retry` policy merged over
+ * `DB_RETRY_MAX_ATTEMPTS`, `DB_RETRY_BASE_DELAY` and `DB_RETRY_MAX_DELAY` (seconds) and the
+ * defaults (3 retries, 1 s base, 30 s max).
  *
- * @throws {ConfigurationError} an unknown key (a typo such as `conectTimeout`), a malformed
- *   value, or a malformed DB_RETRY_* variable; the message names it, never a password
+ * @throws {ConfigurationError} an unknown key, a malformed value, or a malformed DB_RETRY_*
+ *   variable; the message names it, never a password
  * @example
  * const pool = createDatabasePool({
  *   pool_name: 'myapp_pool',
@@ -24,5 +30,5 @@ import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';
  * connection.release();
  */
 export function createDatabasePool(config: DatabasePoolConfig): DatabasePool {
-  return new DatabasePool(parseDatabasePoolConfig(config), mysql2Driver);
+  return promisePool(decoratePool(parseDatabasePoolConfig(config)));
 }

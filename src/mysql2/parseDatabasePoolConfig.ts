@@ -20,9 +20,6 @@ export interface ResolvedPoolConfig {
   /** Options handed to mysql2's `createPool` (holds the password: never log it). */
   readonly driverOptions: Readonly<Record<string, unknown>>;
   readonly connectionLimit: number;
-  /** 0: no limit. */
-  readonly queueLimit: number;
-  readonly waitForConnections: boolean;
   readonly retry: RetryPolicy;
   readonly queryTimeoutMs: number;
   readonly checkoutTimeoutMs: number;
@@ -38,6 +35,7 @@ export interface ResolvedPoolConfig {
 }
 
 const holdfastKeys = [
+  'name',
   'pool_name',
   'poolName',
   'pool_size',
@@ -47,6 +45,7 @@ const holdfastKeys = [
   'checkoutTimeoutMs',
   'idleValidationMs',
   'classifierRules',
+  'classifier',
   'circuitBreaker',
   'budget',
   'logger',
@@ -56,14 +55,28 @@ const holdfastKeys = [
   'random',
 ] as const;
 
+const holdfastKeySet: ReadonlySet<string> = new Set(holdfastKeys);
 const knownKeys: readonly string[] = [...Object.keys(mysqlOptionRules), ...holdfastKeys];
-const where = 'createDatabasePool config';
+let where = 'createDatabasePool config';
 const defaultTimeoutMs = 10_000;
 const defaultIdleValidationMs = 1000;
 const defaultConnectionLimit = 10;
 
+/** How strictly the mysql2 half of a config is checked. */
+export interface ParseMode {
+  /**
+   * `true` (createDatabasePool): unknown keys and malformed mysql2 values are a
+   * `ConfigurationError`. `false` (the drop-in `createPool` / `createConnection`): the mysql2
+   * half is passed to mysql2 as given, as mysql2's own factories would take it (libraries such as
+   * TypeORM and Knex build it); holdfast's keys are still checked.
+   */
+  readonly strict: boolean;
+  /** Names the config in messages, e.g. `createPool config`. */
+  readonly where: string;
+}
+
 /**
- * Validates `createDatabasePool`'s config and fills in the defaults. Retry options are merged
+ * Validates a pool config and fills in the defaults. Retry options are merged
  * explicit > `DB_RETRY_*` in `env` > the reference design's MySQL defaults. No message ever
  * contains a password or a URI (which may carry one).
  *
@@ -74,17 +87,24 @@ const defaultConnectionLimit = 10;
 export function parseDatabasePoolConfig(
   config: DatabasePoolConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  mode: ParseMode = { strict: true, where: 'createDatabasePool config' },
 ): ResolvedPoolConfig {
+  where = mode.where;
   const untyped: unknown = config;
   if (typeof untyped !== 'object' || untyped === null || Array.isArray(untyped)) {
     throw new ConfigurationError(
       `Expected the ${where} to be an object, got ${describe(untyped)}.`,
     );
   }
-  rejectUnknownKeys(config, knownKeys, where);
   const given = config as Readonly<Record<string, unknown>>;
   const driverOptions: Record<string, unknown> = {};
-  for (const [key, shape] of Object.entries(mysqlOptionRules)) {
+  if (mode.strict) rejectUnknownKeys(config, knownKeys, where);
+  else {
+    for (const [key, value] of Object.entries(given)) {
+      if (!holdfastKeySet.has(key) && value !== undefined) driverOptions[key] = value;
+    }
+  }
+  for (const [key, shape] of mode.strict ? Object.entries(mysqlOptionRules) : []) {
     const value = given[key];
     if (value === undefined) continue;
     if (!hasShape(value, shape)) {
@@ -97,7 +117,7 @@ export function parseDatabasePoolConfig(
     driverOptions[key] = value;
   }
 
-  const name = pickSynonym(given, ['pool_name', 'poolName'], 'string')?.value ?? 'mysql';
+  const name = pickSynonym(given, ['name', 'pool_name', 'poolName'], 'string')?.value ?? 'mysql';
   if (typeof name !== 'string' || name.trim() === '') {
     throw new ConfigurationError(`Expected \`pool_name\` to be a non-empty string.`, {
       option: 'pool_name',
@@ -106,8 +126,6 @@ export function parseDatabasePoolConfig(
   const limit = pickSynonym(given, ['pool_size', 'poolSize', 'connectionLimit'], 'count');
   const connectionLimit =
     limit === undefined ? defaultConnectionLimit : expectInteger(limit.key, limit.value, 1);
-  const queueLimit = (driverOptions.queueLimit as number | undefined) ?? 0;
-  const waitForConnections = (driverOptions.waitForConnections as boolean | undefined) ?? true;
   const connectTimeoutMs = timeout(given, 'connectTimeout', defaultTimeoutMs, 1);
 
   const retry = resolveRetryPolicy(
@@ -121,21 +139,18 @@ export function parseDatabasePoolConfig(
     driverOptions: Object.freeze({
       ...driverOptions,
       connectionLimit,
-      // holdfast queues checkouts itself (so that a failing server cannot drain mysql2's queue
-      // into a storm of connection attempts) and bounds the connect by its own timeout.
-      queueLimit: 0,
-      waitForConnections: true,
       connectTimeout: connectTimeoutMs,
     }),
     connectionLimit,
-    queueLimit,
-    waitForConnections,
     retry,
     queryTimeoutMs: timeout(given, 'queryTimeoutMs', defaultTimeoutMs, 1),
     checkoutTimeoutMs: timeout(given, 'checkoutTimeoutMs', defaultTimeoutMs, 1),
     idleValidationMs: timeout(given, 'idleValidationMs', defaultIdleValidationMs, 0),
     connectTimeoutMs,
-    classifier: classifierOf(given.classifierRules),
+    classifier:
+      given.classifier instanceof ErrorClassifier
+        ? given.classifier
+        : classifierOf(given.classifierRules ?? given.classifier),
     target: targetOf(name, driverOptions),
     telemetry: {
       ...(config.logger === undefined ? {} : { logger: config.logger }),

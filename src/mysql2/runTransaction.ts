@@ -1,21 +1,17 @@
-import { backoffDelay } from '../backoff/exponentialBackoff.js';
-import type { Classification } from '../classify/Classification.js';
+import type { PoolConnection } from 'mysql2';
+import type { PoolConnection as PromisePoolConnection } from 'mysql2/promise';
 import { isUnsent } from '../classify/unsent.js';
+import { isHoldfastError } from '../errors/HoldfastError.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
-import { RetriesExhaustedError } from '../errors/RetriesExhaustedError.js';
-import { sleep } from '../internal/sleep.js';
 import { expectInteger } from '../internal/validate.js';
-import { describeError } from '../telemetry/redact.js';
-import type { Lease } from './Lease.js';
-import type { PoolCore } from './PoolCore.js';
-import { lostConnection } from './runStatement.js';
-import { TransactionConnection } from './TransactionConnection.js';
+import { RetryHandler } from '../retry/RetryHandler.js';
+import type { PoolRuntime } from './PoolRuntime.js';
 
 /** Options of `pool.transaction()`. */
 export interface TransactionOptions {
   /** Reruns of the whole function after the first run. @default `retry.maxRetries` of the pool */
   readonly maxRetries?: number;
-  /** Ends waits (checkout, backoff) at once with `AbortedError`. */
+  /** Ends waits (backoff between reruns) at once with `AbortedError`. */
   readonly signal?: AbortSignal;
 }
 
@@ -24,6 +20,11 @@ export interface TransactionContext {
   /** 1 for the first run, 2 for the first rerun, ... */
   readonly attempt: number;
 }
+
+export type TransactionFunction<T> = (
+  connection: PromisePoolConnection,
+  context: TransactionContext,
+) => Promise<T>;
 
 // Deadlock rivals wait a random 0 to 10 x 2^(n-1) ms (at most 200 ms) before rerunning, so that
 // they do not collide again in lockstep; the reconnect policy's seconds would be far too slow.
@@ -34,17 +35,37 @@ const rerunBackoff = {
   jitter: 'full',
 } as const;
 
-type Phase = 'begin' | 'body' | 'commit';
+/**
+ * The rerun engine of one pool's transactions: a `RetryHandler` classifying in the
+ * `transaction` scope (deadlock 1213 and lock wait timeout 1205 are retryable there), with the
+ * pool's classifier, budget and breaker.
+ */
+export function transactionHandler(runtime: PoolRuntime, maxRetries?: number): RetryHandler {
+  const { config } = runtime;
+  return new RetryHandler({
+    ...rerunBackoff,
+    maxRetries: maxRetries ?? config.retry.maxRetries,
+    name: config.name,
+    classifier: config.classifier,
+    defaults: config.retry,
+    clock: config.clock,
+    random: config.random,
+    ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
+    ...(config.budget === undefined || config.budget === false ? {} : { budget: config.budget }),
+  });
+}
 
 /**
- * BEGIN, `fn`, COMMIT on one connection. The whole function runs again on a deadlock (1213), a
- * lock wait timeout (1205) and a connection lost before COMMIT was sent (the server rolled the
- * transaction back); a connection lost while COMMIT was in flight is an `OutcomeUnknownError`.
- * Any other error rolls back and is thrown as it is.
+ * START TRANSACTION, `fn`, COMMIT on one connection (mysql2's `beginTransaction` / `commit`).
+ * The whole function runs again on a deadlock (1213), a lock wait timeout (1205) and a
+ * connection lost before COMMIT was sent (the server rolled the transaction back); a connection
+ * lost while COMMIT was in flight is an `OutcomeUnknownError`. Any other error rolls back and is
+ * thrown as it is.
  */
-export async function runTransaction<T>(
-  core: PoolCore,
-  fn: (connection: TransactionConnection, context: TransactionContext) => Promise<T>,
+export function runTransaction<T>(
+  runtime: PoolRuntime,
+  handler: RetryHandler,
+  fn: TransactionFunction<T>,
   options: TransactionOptions | undefined,
 ): Promise<T> {
   if (typeof fn !== 'function') {
@@ -52,83 +73,75 @@ export async function runTransaction<T>(
       `Expected the argument of transaction() to be a function, got ${typeof fn}.`,
     );
   }
-  const maxRetries =
+  const engine =
     options?.maxRetries === undefined
-      ? core.config.retry.maxRetries
-      : expectInteger('maxRetries', options.maxRetries, 0);
-  const { clock, random } = core.config;
-  let previousDelay = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    const lease = await core.checkout(options?.signal);
-    const connection = new TransactionConnection(lease);
-    let phase: Phase = 'begin';
-    try {
-      await lease.run('query', 'START TRANSACTION', undefined);
-      phase = 'body';
-      const result = await fn(connection, { attempt });
-      connection.end();
-      // fn caught a deadlock and went on: the server already rolled the transaction back, and
-      // what ran after it was autocommitted. COMMIT would report success for half the work.
-      const rolledBack = connection.rolledBackBy;
-      if (rolledBack !== undefined) throw rolledBack as Error;
-      phase = 'commit';
-      await lease.run('query', 'COMMIT', undefined);
-      lease.release();
-      return result;
-    } catch (error) {
-      connection.end();
-      const verdict = core.classifier.classify(error, { attempt, scope: 'transaction' });
-      if (
-        phase === 'commit' &&
-        verdict.kind !== 'fatal' &&
-        verdict.connectionLost &&
-        !isUnsent(error)
-      ) {
-        lease.destroy();
-        throw new OutcomeUnknownError(
-          `The connection to ${core.config.name} was lost while COMMIT was in flight: the transaction may or may not have been committed (${describeError(error)}). Check whether its changes are there before running it again.`,
-          { cause: error, operation: 'COMMIT' },
-        );
-      }
-      await rollback(lease, verdict);
-      const final = finalError(core, error, verdict, attempt, maxRetries);
-      if (final !== undefined) throw final as Error;
-      core.counters.transactionRetries += 1;
-      if (!lostConnection(verdict)) {
-        previousDelay = backoffDelay(attempt, previousDelay, rerunBackoff, random);
-        await sleep(previousDelay, options?.signal, clock);
-      }
-    }
-  }
+      ? handler
+      : transactionHandler(runtime, expectInteger('maxRetries', options.maxRetries, 0));
+  return engine.execute(
+    async ({ attempt }) => {
+      if (attempt > 1) runtime.counters.transactionRetries += 1;
+      return runOnce(runtime, fn, attempt);
+    },
+    'transaction',
+    {
+      scope: 'transaction',
+      kind: 'transaction',
+      ...(options?.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
 }
 
-function finalError(
-  core: PoolCore,
-  error: unknown,
-  verdict: Classification,
+async function runOnce<T>(
+  runtime: PoolRuntime,
+  fn: TransactionFunction<T>,
   attempt: number,
-  maxRetries: number,
-): unknown {
-  if (verdict.kind === 'fatal') return error;
-  if (attempt > maxRetries) {
-    return new RetriesExhaustedError(
-      `The transaction on ${core.config.name} failed after ${attempt - 1} reruns: ${describeError(error)}. Raise maxRetries, or make the transactions touch rows in the same order.`,
-      { cause: error, attempts: attempt, target: core.config.name },
-    );
+): Promise<T> {
+  const connection = await new Promise<PoolConnection>((resolve, reject) => {
+    runtime.pool.getConnection((error, checkedOut) => {
+      if (error) reject(error);
+      else resolve(checkedOut);
+    });
+  });
+  const promised = connection.promise();
+  let phase: 'begin' | 'body' | 'commit' = 'begin';
+  try {
+    await promised.beginTransaction();
+    phase = 'body';
+    const result = await fn(promised, { attempt });
+    phase = 'commit';
+    await promised.commit();
+    connection.release();
+    return result;
+  } catch (error) {
+    const lost = lostConnectionCause(error);
+    if (lost === undefined) await rollback(connection);
+    else runtime.destroyConnection(connection);
+    if (phase === 'commit' && lost !== undefined && !isUnsent(lost)) {
+      throw new OutcomeUnknownError(
+        `The connection to ${runtime.config.name} was lost while COMMIT was in flight: the transaction may or may not have been committed. Check whether its changes are there before running it again.`,
+        { cause: lost, operation: 'COMMIT' },
+      );
+    }
+    // Before COMMIT a lost connection means the server rolled everything back: the statement
+    // guard's OutcomeUnknownError (a write in flight) is safe to rerun as a whole.
+    throw lost ?? error;
   }
-  return undefined;
 }
 
-/** ROLLBACK on a live connection; a dead or unanswering one is destroyed instead. */
-async function rollback(lease: Lease, verdict: Classification): Promise<void> {
-  if (!lease.usable || (verdict.kind !== 'fatal' && verdict.connectionLost)) {
-    lease.destroy();
-    return;
-  }
-  try {
-    await lease.run('query', 'ROLLBACK', undefined);
-    lease.release();
-  } catch {
-    lease.destroy();
-  }
+/** The driver error that killed the connection, when that is what `error` is (or wraps). */
+function lostConnectionCause(error: unknown): unknown {
+  if (isHoldfastError(error) && error.code === 'ERR_HOLDFAST_OUTCOME_UNKNOWN') return error.cause;
+  const fatal = (error as { fatal?: unknown } | null)?.fatal;
+  return fatal === true ? error : undefined;
+}
+
+/** ROLLBACK on a live connection; one that does not answer is destroyed instead. */
+function rollback(connection: PoolConnection): Promise<void> {
+  return new Promise<void>((resolve) => {
+    connection.rollback((error) => {
+      if (error) connection.destroy();
+      else connection.release();
+      resolve();
+    });
+  });
 }

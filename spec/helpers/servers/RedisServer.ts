@@ -1,10 +1,10 @@
 // A private redis-server on a free loopback port in its own temp dir, for specs that kill,
 // pause and restart it. Never touches the shared Redis on 6379.
 import { mkdir } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './freePort.js';
 import { ManagedServer, type LaunchSpec } from './ManagedServer.js';
+import { pingRedis } from './pingRedis.js';
 import { makeTempDir } from './tempDir.js';
 
 export interface RedisServerOptions {
@@ -17,6 +17,8 @@ export interface RedisServerOptions {
   readonly requirepass?: string;
   /** Extra `--name value` arguments, appended last (they win over the defaults). */
   readonly args?: readonly string[];
+  /** The port to listen on (e.g. one of `freePorts(n)`). @default a free port */
+  readonly port?: number;
 }
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -36,7 +38,7 @@ export class RedisServer extends ManagedServer {
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = await makeTempDir('redis');
     await mkdir(join(dir, 'data'));
-    const server = new RedisServer(await freePort(), dir, options);
+    const server = new RedisServer(options.port ?? (await freePort()), dir, options);
     await server.launch();
     return server;
   }
@@ -70,34 +72,6 @@ export class RedisServer extends ManagedServer {
 
   /** AUTH (when a password is set) then PING over a raw socket; ready on +PONG. */
   protected probe(): Promise<void> {
-    const { requirepass } = this.options;
-    const auth =
-      requirepass === undefined
-        ? ''
-        : `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(requirepass)}\r\n${requirepass}\r\n`;
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: this.host, port: this.port });
-      let reply = '';
-      const done = (error?: Error): void => {
-        socket.destroy();
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      socket.setTimeout(1000, () => {
-        done(new Error('probe timed out'));
-      });
-      socket.once('error', (error) => {
-        done(error);
-      });
-      socket.once('connect', () => socket.write(`${auth}*1\r\n$4\r\nPING\r\n`));
-      socket.on('data', (chunk: Buffer) => {
-        reply += chunk.toString('latin1');
-        if (reply.includes('+PONG\r\n')) done();
-        else if (reply.includes('-')) done(new Error(`probe reply: ${reply.trim()}`));
-      });
-      socket.once('close', () => {
-        done(new Error('probe: connection closed'));
-      });
-    });
+    return pingRedis(this.host, this.port, this.options.requirepass);
   }
 }

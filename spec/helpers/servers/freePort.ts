@@ -20,3 +20,40 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `count` distinct free ports, all held open at once before any is released, so that starting
+ * several servers in parallel cannot hand two of them the same port.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.unref();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            resolve(server);
+          });
+        }),
+    ),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        }),
+    ),
+  );
+  if (ports.includes(0)) throw new Error('freePorts: the kernel gave no port');
+  return ports;
+}
