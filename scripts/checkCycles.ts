@@ -18,7 +18,6 @@ for (const file of files(root)) {
   const text = readFileSync(file, 'utf8');
   const targets: string[] = [];
   for (const match of text.matchAll(importPattern)) {
-    if (/^\s*import\s+type\b|^\s*export\s+type\b/.test(match[0])) continue;
     const spec = match[1] ?? '';
     targets.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
   }

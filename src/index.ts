@@ -1,28 +1,22 @@
 // holdfast: the core entry point. No driver is imported from here (DESIGN.md "Public surface").
+// Runtime values are what a user needs; every type used in a public option is exported too.
+// etc/api/holdfast.api.md is the reviewed report of this surface (`npm run api`).
 
 // Errors
 export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './errors/HoldfastError.js';
 export { ConfigurationError } from './errors/ConfigurationError.js';
-export { RetriesExhaustedError } from './errors/RetriesExhaustedError.js';
+export { RetriesExhaustedError, type RetryStopReason } from './errors/RetriesExhaustedError.js';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
 export { CircuitOpenError } from './errors/CircuitOpenError.js';
 export { ClosedError } from './errors/ClosedError.js';
 export { AbortedError } from './errors/AbortedError.js';
+export { ConnectTimeoutError } from './errors/ConnectTimeoutError.js';
+export { AttemptTimeoutError } from './errors/AttemptTimeoutError.js';
+export { QueryTimeoutError } from './errors/QueryTimeoutError.js';
 
-// Backoff and retry
-export { type JitterMode, jitterModes } from './backoff/jitter.js';
-export {
-  backoffDelay,
-  exponentialDelay,
-  type BackoffParams,
-} from './backoff/exponentialBackoff.js';
-export {
-  type RetryOptions,
-  type RetryPolicy,
-  mysqlRetryDefaults,
-  redisRetryDefaults,
-} from './retry/RetryOptions.js';
-export { resolveRetryPolicy } from './retry/resolveRetryPolicy.js';
+// Retry
+export type { JitterMode } from './backoff/jitter.js';
+export type { RetryOptions, RetryPolicy } from './retry/RetryOptions.js';
 export type { AttemptContext } from './retry/AttemptContext.js';
 export type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from './retry/hooks.js';
 export {
@@ -30,6 +24,24 @@ export {
   type RetryHandlerOptions,
   type ExecuteOptions,
 } from './retry/RetryHandler.js';
+export {
+  retryWithBackoff,
+  type RetryWithBackoffOptions,
+  type ScheduledRetry,
+} from './retry/retryWithBackoff.js';
+export type { Classifies } from './retry/RetryDecider.js';
+export type {
+  RetryDecision,
+  RetryStopCause,
+  RetryableClassification,
+} from './retry/RetryDecision.js';
+export type { HookName, HookReporter } from './retry/guardedHooks.js';
+export { withAttemptTimeout } from './deadline/withAttemptTimeout.js';
+export { retryPolicyFromEnv, type EnvPrefix } from './config/retryPolicyFromEnv.js';
+
+// Time and randomness: the one seam
+export type { Clock, TimerHandle } from './internal/Clock.js';
+export type { Random } from './internal/Random.js';
 
 // Classification
 export {
@@ -39,7 +51,6 @@ export {
   type ClassifyContext,
   type OperationScope,
   fatal,
-  isRetryable,
   throttled,
   transient,
 } from './classify/Classification.js';
@@ -48,43 +59,26 @@ export {
   type ErrorClassifierOptions,
   type ErrorTable,
 } from './classify/ErrorClassifier.js';
-export { isUnsent, markUnsent } from './classify/unsent.js';
+export { isUnsent } from './classify/unsent.js';
 
-// Configuration from the environment
-export { retryPolicyFromEnv, type EnvPrefix } from './config/retryPolicyFromEnv.js';
-
-// Connection state
-export {
-  type ConnectionState,
-  type ConnectionStatus,
-  connectionTransitions,
-} from './connection/ConnectionState.js';
+// Connection manager
+export { ConnectionManager } from './connection/ConnectionManager.js';
+export type { ConnectionState, ConnectionStatus } from './connection/ConnectionState.js';
 export type {
   ConnectionManagerOptions,
   ManagerExecuteOptions,
+  ProbeOptions,
   ReadyOptions,
 } from './connection/ConnectionManagerOptions.js';
-
-// Telemetry
-export { type Logger, silentLogger } from './telemetry/Logger.js';
-export type { TargetDescription, TelemetryOptions } from './telemetry/TelemetryOptions.js';
-export { redact } from './telemetry/redact.js';
-
-// Connection manager (issue 3)
-export { ConnectionManager } from './connection/ConnectionManager.js';
+export type { ProbeOutcome, ProbeResult } from './probe/ProbeResult.js';
+export type { ProbeAddress } from './probe/ProbeAddress.js';
+export type { Probe } from './probe/tcpProbe.js';
 export type { ConnectionEvent, ConnectionEventType } from './connection/ConnectionEvent.js';
-export { ConnectTimeoutError } from './connection/ConnectTimeoutError.js';
-export {
-  retryWithBackoff,
-  type Classifies,
-  type RetryWithBackoffOptions,
-  type ScheduledRetry,
-} from './retry/retryWithBackoff.js';
 
-// Reference design API: DatabaseConnectionRetry, RedisConnectionRetry, wrappers (issue 2/3)
+// The reference design's API
 export { DatabaseConnectionRetry } from './reference/DatabaseConnectionRetry.js';
 export { RedisConnectionRetry } from './reference/RedisConnectionRetry.js';
-export type { ConnectionRetry } from './reference/ConnectionRetry.js';
+export type { ConnectionRetry, ConnectionRetryFlavour } from './reference/ConnectionRetry.js';
 export type { ConnectionRetryOptions } from './reference/ConnectionRetryOptions.js';
 export { withDbRetry } from './reference/withDbRetry.js';
 export { withRedisRetry } from './reference/withRedisRetry.js';
@@ -94,18 +88,17 @@ export type { AsyncMethod, RetryMethodDecorator } from './reference/retryMethod.
 export { getDbConnectionRetry } from './reference/getDbConnectionRetry.js';
 export { getRedisConnectionRetry } from './reference/getRedisConnectionRetry.js';
 
-// Circuit breaker and retry budget (issue 7)
+// Circuit breaker and retry budget
 export { CircuitBreaker } from './breaker/CircuitBreaker.js';
 export type {
   CircuitBreakerOptions,
   SharedBreakerOptions,
 } from './breaker/CircuitBreakerOptions.js';
 export type { CircuitEvent, CircuitEventType } from './breaker/CircuitEvent.js';
-export {
-  type CircuitChangeSource,
-  type CircuitOpenReason,
-  type CircuitState,
-  circuitTransitions,
+export type {
+  CircuitChangeSource,
+  CircuitOpenReason,
+  CircuitState,
 } from './breaker/CircuitState.js';
 export type { TripPolicy } from './breaker/TripPolicy.js';
 export {
@@ -133,40 +126,20 @@ export type {
 export type { SharedBudgetOptions } from './budget/SharedBudgetLink.js';
 export type { SharedBudgetStore } from './budget/SharedBudgetStore.js';
 export { MemorySharedBudgetStore } from './budget/MemorySharedBudgetStore.js';
-export { withAttemptTimeout } from './deadline/withAttemptTimeout.js';
-export { AttemptTimeoutError } from './deadline/AttemptTimeoutError.js';
 
-// Telemetry: instrumentation, pino adapter (issue 6)
-export {
-  createInstrumentation,
-  type InstrumentationOptions,
-} from './telemetry/createInstrumentation.js';
-export {
-  type AttemptTelemetry,
-  type CircuitStatus,
-  type Instrumentation,
-  type OperationKind,
-  type OperationTelemetry,
-  noopInstrumentation,
-} from './telemetry/Instrumentation.js';
-export { pinoLogger, type PinoLike } from './telemetry/pinoLogger.js';
+// Telemetry and logging
+export { type Logger, silentLogger } from './telemetry/Logger.js';
+export { pinoLogger, type PinoLike, type PinoMethod } from './telemetry/pinoLogger.js';
 export { consoleLogger, type ConsoleLoggerOptions } from './telemetry/consoleLogger.js';
-export { defaultLogger } from './telemetry/defaultLogger.js';
-export { safeLogger } from './telemetry/safeLogger.js';
-export { type LogLevel, logLevels, logLevelFromEnv } from './telemetry/logLevel.js';
-export { describeError, redactedMarker, registerSecret } from './telemetry/redact.js';
-export {
-  type PoolMetrics,
-  type PoolSnapshot,
-  registerPoolMetrics,
-} from './telemetry/poolMetrics.js';
-export {
-  attemptSpanName,
-  holdfastAttributes,
-  instrumentationScope,
-  type MetricDefinition,
-  metricDefinitions,
-  operationSpanName,
-  spanEventNames,
-} from './telemetry/names.js';
-export { semconvAttributes } from './telemetry/semconv.js';
+export type { LogLevel } from './telemetry/logLevel.js';
+export { redact, registerSecret } from './telemetry/redact.js';
+export type { TargetDescription, TelemetryOptions } from './telemetry/TelemetryOptions.js';
+export type {
+  AttemptTelemetry,
+  CircuitStatus,
+  Instrumentation,
+  OperationKind,
+  OperationTelemetry,
+  SharedComponent,
+} from './telemetry/Instrumentation.js';
+export type { PoolMetrics, PoolSnapshot } from './telemetry/poolMetrics.js';

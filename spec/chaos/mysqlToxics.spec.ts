@@ -163,7 +163,7 @@ describe('DatabasePool through a FaultProxy (chaos: toxics)', function () {
     const bound = (maxRetries + 1) * (checkoutTimeoutMs + queryTimeoutMs * 1.25);
     expect(longestMs, 'longest call').to.be.at.most(bound + 500);
     // The INSERTs in flight timed out and were reported, not sent again.
-    expect(run.writeCodes).to.include('ERR_HOLDFAST_OUTCOME_UNKNOWN/PROTOCOL_SEQUENCE_TIMEOUT');
+    expect(run.writeCodes).to.include('ERR_HOLDFAST_OUTCOME_UNKNOWN/ERR_HOLDFAST_QUERY_TIMEOUT');
     recordScenario({
       target: 'mysql',
       scenario: 'replies slower than queryTimeoutMs (latency)',

@@ -9,6 +9,7 @@ import {
   transient,
 } from '../../src/classify/Classification.js';
 import { ErrorClassifier } from '../../src/classify/ErrorClassifier.js';
+import { holdfastErrorTable } from '../../src/classify/holdfastErrors.js';
 import { mysqlErrorRows, mysqlTransactionRows } from '../../src/classify/mysqlErrors.js';
 import { dnsNotFound, networkErrorTable } from '../../src/classify/networkErrors.js';
 import { redisConnectionCodes, redisReplyTable } from '../../src/classify/redisErrors.js';
@@ -465,6 +466,7 @@ describe('ErrorClassifier', () => {
     const rowOf = (key: string): string[] => rows.find((cells) => cells[0] === `\`${key}\``) ?? [];
     const documented: readonly [string, string][] = [
       ...Object.entries(networkErrorTable).map(([code, v]): [string, string] => [code, v.kind]),
+      ...Object.entries(holdfastErrorTable).map(([code, v]): [string, string] => [code, v.kind]),
       ...mysqlErrorRows.map((row): [string, string] => [row.code ?? '', row.verdict.kind]),
       ...mysqlTransactionRows.map((row): [string, string] => [row.code ?? '', row.verdict.kind]),
       ...Object.entries(redisReplyTable).map(([prefix, v]): [string, string] => [prefix, v.kind]),

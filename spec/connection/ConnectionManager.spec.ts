@@ -307,13 +307,13 @@ describe('ConnectionManager', () => {
   });
 
   describe('connect timeout', () => {
-    it('aborts the attempt signal after connectTimeoutMs with an ETIMEDOUT error and retries', async () => {
+    it('aborts the attempt signal after connectTimeoutMs with a ConnectTimeoutError and retries', async () => {
       const connector = new FakeConnector(['hang', 'ok']);
       const manager = make(connector, { connectTimeoutMs: 500 });
       const ready = settled(manager.ready());
       await clock.tickAsync(500);
       expect(connector.signals[0]?.aborted).to.be.true;
-      expect(connector.signals[0]?.reason).to.have.property('code', 'ETIMEDOUT');
+      expect(connector.signals[0]?.reason).to.have.property('code', 'ERR_HOLDFAST_CONNECT_TIMEOUT');
       expect(manager.state).to.deep.include({ status: 'retrying', retry: 1 });
       await clock.tickAsync(1000);
       expect(ready.value).to.equal(connector.opened[0]);

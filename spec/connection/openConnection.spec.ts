@@ -4,7 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import sinon from 'sinon';
 import { ErrorClassifier } from '../../src/classify/ErrorClassifier.js';
 import { isUnsent } from '../../src/classify/unsent.js';
-import { ConnectTimeoutError } from '../../src/connection/ConnectTimeoutError.js';
+import { ConnectTimeoutError } from '../../src/errors/ConnectTimeoutError.js';
 import { type OpenConnectionParams, openConnection } from '../../src/connection/openConnection.js';
 import { settled } from '../helpers/settled.js';
 
@@ -38,7 +38,7 @@ describe('openConnection', () => {
     expect(clock.countTimers()).to.equal(0);
   });
 
-  it('fails with an unsent ConnectTimeoutError (ETIMEDOUT) when connect + verify exceed timeoutMs', async () => {
+  it('fails with an unsent ConnectTimeoutError when connect + verify exceed timeoutMs', async () => {
     let signal: AbortSignal | undefined;
     const { value } = params({
       connect: (s) => {
@@ -48,7 +48,9 @@ describe('openConnection', () => {
     });
     const result = settled(firstValueFrom(openConnection(value)));
     await clock.tickAsync(1000);
-    expect(result.error).to.be.instanceOf(ConnectTimeoutError).with.property('code', 'ETIMEDOUT');
+    expect(result.error)
+      .to.be.instanceOf(ConnectTimeoutError)
+      .with.property('code', 'ERR_HOLDFAST_CONNECT_TIMEOUT');
     expect(isUnsent(result.error)).to.be.true;
     expect(new ErrorClassifier().classify(result.error).kind).to.equal('transient');
     expect(signal?.reason).to.equal(result.error);

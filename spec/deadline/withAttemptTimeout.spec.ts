@@ -33,7 +33,7 @@ describe('withAttemptTimeout', () => {
       expect(clock.countTimers()).to.equal(0);
     });
 
-    it('rejects with AttemptTimeoutError (ETIMEDOUT) and aborts the signal it gave', async () => {
+    it('rejects with AttemptTimeoutError and aborts the signal it gave', async () => {
       const signals: AbortSignal[] = [];
       const attempt = withAttemptTimeout(100, hanging(signals));
       const outcome = attempt({ attempt: 1, signal: undefined }).catch((e: unknown) => e);
@@ -42,7 +42,7 @@ describe('withAttemptTimeout', () => {
       await clock.tickAsync(1);
       expect(await outcome).to.include({
         name: 'AttemptTimeoutError',
-        code: 'ETIMEDOUT',
+        code: 'ERR_HOLDFAST_ATTEMPT_TIMEOUT',
         timeoutMs: 100,
       });
       expect(signals[0]!.aborted).to.equal(true);

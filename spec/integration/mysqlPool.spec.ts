@@ -10,7 +10,7 @@ import { createDatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import type { DatabasePool } from '../../src/mysql2/createDatabasePool.js';
 import type { DatabasePoolConfig } from '../../src/mysql2/DatabasePoolConfig.js';
 import { PoolCheckoutError } from '../../src/mysql2/PoolCheckoutError.js';
-import { QueryTimeoutError } from '../../src/mysql2/QueryTimeoutError.js';
+import { QueryTimeoutError } from '../../src/errors/QueryTimeoutError.js';
 import { FaultProxy } from '../../src/testing/FaultProxy.js';
 import { connectCounter } from '../chaos/mysqlChaos.js';
 import { assertNoSecrets, testPasswords } from '../helpers/secretScan.js';

@@ -591,6 +591,23 @@ describe('RetryHandler', () => {
   });
 
   describe('telemetry', () => {
+    it('writes the retry log lines to a given logger (no instrumentation needed)', async () => {
+      const lines: string[] = [];
+      const logger = {
+        info: (message: string) => lines.push(`INFO ${message}`),
+        warn: (message: string) => lines.push(`WARN ${message}`),
+        error: (message: string) => lines.push(`ERROR ${message}`),
+      };
+      const op = scripted({ fail: connectionRefused() }, { value: 'ok' });
+      const done = settled(handler({ name: 'mysql-main', logger }).execute(op.fn, 'fetch users'));
+      await clock.tickAsync(1000);
+      expect(done.value).to.equal('ok');
+      expect(lines).to.deep.equal([
+        'WARN Attempt 1 of execute fetch users failed, retrying in 1000 ms: connect ECONNREFUSED 127.0.0.1:3306',
+        'INFO execute fetch users succeeded after 1 retry',
+      ]);
+    });
+
     it('opens nothing when the first attempt succeeds', async () => {
       const telemetry = new RecordingInstrumentation();
       await handler({ instrumentation: telemetry }).execute(async () => 1, 'fetch users');

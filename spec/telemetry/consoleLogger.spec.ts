@@ -20,6 +20,13 @@ describe('consoleLogger', () => {
     expect(lines).to.deep.equal(['WARN: w', 'ERROR: e']);
   });
 
+  it('says which levels it writes', () => {
+    const logger = consoleLogger({ level: 'warn', write: () => undefined });
+    expect(
+      ['debug', 'info', 'warn', 'error'].map((l) => logger.isLevelEnabled?.(l as 'info')),
+    ).to.deep.equal([false, false, true, true]);
+  });
+
   it('writes to stderr through console.error by default', () => {
     const error = sinon.stub(console, 'error');
     try {

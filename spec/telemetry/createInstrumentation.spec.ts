@@ -262,6 +262,25 @@ describe('createInstrumentation', () => {
     });
   }
 
+  describe('span times', () => {
+    it('keeps fractions of a millisecond from the clock (sub-millisecond spans)', () => {
+      let now = T0 + 0.25;
+      const fine = createInstrumentation(target, {
+        tracer: capture.tracer,
+        logger: capture.log.logger,
+        clock: { now: () => now, setTimeout, clearTimeout },
+      });
+      const op = fine.operation('execute', 'fetch');
+      const attempt = op.attempt(1);
+      now += 0.5;
+      attempt.succeed();
+      op.succeed(1);
+      const span = byName(capture.spans(), 'execute fetch attempt 1');
+      expect(ms(span.startTime) - T0).to.be.closeTo(0.25, 1e-6);
+      expect(ms(span.endTime) - T0).to.be.closeTo(0.75, 1e-6);
+    });
+  });
+
   describe('when every attempt fails', () => {
     it('ends the parent ERROR after maxRetries + 1 attempts and logs the reference ERROR line', async () => {
       const connect = flaky(99);
@@ -286,6 +305,11 @@ describe('createInstrumentation', () => {
       expect(capture.log.messages('error')).to.deep.equal([
         'Failed to connect to mysql-main after 3 retries: connect ECONNREFUSED 10.0.0.9:3306',
       ]);
+      // Each exception once, on the attempt that failed; the parent has status and error.type.
+      const exceptions = (span: ReadableSpan): number =>
+        span.events.filter((event) => event.name === 'exception').length;
+      expect(exceptions(parent)).to.equal(0);
+      expect(spans.filter((span) => span !== parent).map(exceptions)).to.deep.equal([1, 1, 1, 1]);
       const metrics = await capture.collect();
       expect(metricSum(metrics, 'holdfast.attempts', { 'holdfast.outcome': 'failure' })).to.equal(
         4,

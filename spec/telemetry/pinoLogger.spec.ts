@@ -28,6 +28,13 @@ function memoryPino(): {
 }
 
 describe('pinoLogger', () => {
+  it("asks pino's own level check which lines it writes", () => {
+    const quiet = pino({ level: 'warn' });
+    const logger = pinoLogger(quiet);
+    expect(logger.isLevelEnabled?.('info')).to.equal(false);
+    expect(logger.isLevelEnabled?.('warn')).to.equal(true);
+  });
+
   it("turns (message, fields) into pino's (fields, message) at the same level", () => {
     const { logger, records } = memoryPino();
     const adapted = pinoLogger(logger);

@@ -45,7 +45,43 @@ describe('safeLogger', () => {
       warn: () => undefined,
       error: () => undefined,
     });
-    expect(() => logger.debug?.('x')).not.to.throw();
+    expect(() => {
+      logger.debug('x');
+    }).not.to.throw();
+    expect(logger.isLevelEnabled('debug')).to.equal(false);
+  });
+
+  it('neither redacts nor passes on a line at a level the logger drops', () => {
+    const seen: string[] = [];
+    let asked = 0;
+    const logger = safeLogger({
+      info: (message) => seen.push(message),
+      warn: (message) => seen.push(message),
+      error: (message) => seen.push(message),
+      isLevelEnabled: (level) => {
+        asked += 1;
+        return level === 'error';
+      },
+    });
+    expect(logger.isLevelEnabled('warn')).to.equal(false);
+    logger.warn('dropped mysql://app:hunter2@db/x');
+    logger.error('kept mysql://app:hunter2@db/x');
+    expect(seen).to.deep.equal(['kept mysql://app:***@db/x']);
+    expect(asked).to.equal(3);
+  });
+
+  it('counts a level check that throws as enabled (the line is not lost to a bug)', () => {
+    const seen: string[] = [];
+    const logger = safeLogger({
+      info: (message) => seen.push(message),
+      warn: (message) => seen.push(message),
+      error: (message) => seen.push(message),
+      isLevelEnabled: () => {
+        throw new Error('bug');
+      },
+    });
+    logger.info('still written');
+    expect(seen).to.deep.equal(['still written']);
   });
 
   it('does not wrap twice', () => {

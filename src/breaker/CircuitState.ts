@@ -1,3 +1,6 @@
+import type { CircuitStatus } from '../telemetry/Instrumentation.js';
+
+export type { CircuitStatus };
 /**
  * Why a breaker opened: its trip policy's name (`'consecutive-failures'`, `'failure-ratio'`, or
  * a custom policy's), `'probe-failed'` (a half-open probe failed), `'fleet-failures'` (the
@@ -33,7 +36,14 @@ export type CircuitState =
   | { readonly status: 'half-open'; /** Concurrent probes admitted. */ readonly probes: number }
   | { readonly status: 'isolated'; readonly source: CircuitChangeSource };
 
-export type CircuitStatus = CircuitState['status'];
+// A breaker's status is what telemetry reports (`holdfast.circuit.state`): one declaration, and a
+// status added to the union above but not to `CircuitStatus` fails to compile here.
+type StatusesAgree = [CircuitState['status']] extends [CircuitStatus]
+  ? [CircuitStatus] extends [CircuitState['status']]
+    ? true
+    : never
+  : never;
+export const circuitStatusesAgree: StatusesAgree = true;
 
 /**
  * Every allowed transition. `open -> open` re-arms a break (a longer one published by another

@@ -9,6 +9,7 @@ import {
   transient,
 } from './Classification.js';
 import { errorCode, errorErrno, errorName, innermostSocketError } from './errorFields.js';
+import { classifyHoldfastCode } from './holdfastErrors.js';
 import {
   isMysqlClosedStateError,
   mysqlCodeTable,
@@ -94,7 +95,7 @@ export class ErrorClassifier {
   }
 
   #builtIn(error: unknown, context: ClassifyContext): Classification {
-    if (isHoldfastError(error)) return fatal(`holdfast: ${error.code}`);
+    if (isHoldfastError(error)) return classifyHoldfastCode(error.code);
     const name = errorName(error);
     if (name !== undefined && programmingErrors.has(name) && errorCode(error) === undefined) {
       return fatal(`programming error: ${name}`);

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors/ConfigurationError.js';
-import type { RetryPolicy } from '../retry/RetryOptions.js';
+import { type RetryPolicy, mysqlRetryDefaults, redisRetryDefaults } from '../retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import { parseEnvNumber } from './parseEnvNumber.js';
 
@@ -9,19 +9,21 @@ export type EnvPrefix = 'DB' | 'REDIS';
 /**
  * The defaults with the environment applied: `<PREFIX>_RETRY_MAX_ATTEMPTS` (= maxRetries),
  * `<PREFIX>_RETRY_BASE_DELAY` and `<PREFIX>_RETRY_MAX_DELAY` (seconds, converted to ms).
- * Unset or empty variables leave the default. Explicit options are merged over the result by
- * the caller (`resolveRetryPolicy(options, retryPolicyFromEnv(...))`), so
+ * Unset or empty variables leave the default. Pass the result as `defaults` (RetryHandler) or
+ * `retryDefaults` (ConnectionManager): explicit options are merged over it, so
  * option > environment > default.
+ *
+ * @param defaults @default the MySQL defaults for `'DB'`, the Redis defaults for `'REDIS'`
  *
  * @throws {ConfigurationError} a malformed or out-of-range value, or a max delay below the base
  *   delay; `error.option` is the variable's name and the message names it and its value
  * @example
- * const policy = retryPolicyFromEnv('DB', mysqlRetryDefaults, { DB_RETRY_BASE_DELAY: '2.5' });
+ * const policy = retryPolicyFromEnv('DB', undefined, { DB_RETRY_BASE_DELAY: '2.5' });
  * policy.baseDelayMs; // 2500
  */
 export function retryPolicyFromEnv(
   prefix: EnvPrefix,
-  defaults: RetryPolicy,
+  defaults: RetryPolicy = prefix === 'REDIS' ? redisRetryDefaults : mysqlRetryDefaults,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): RetryPolicy {
   const attemptsVar = `${prefix}_RETRY_MAX_ATTEMPTS`;

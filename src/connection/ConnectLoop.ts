@@ -54,7 +54,7 @@ interface Cycle {
 
 /**
  * The reconnect loop of one manager as an RxJS pipeline: `defer(attempt)` piped through
- * `retryWithBackoff`, its waits on the manager's scheduler. One cycle at a time: starting one
+ * `retryWithBackoff`, its waits on the manager's clock. One cycle at a time: starting one
  * ends the one before; each cycle is one `connect` operation in telemetry.
  *
  * States: each attempt enters `connecting {attempt}`, each scheduled retry `retrying {retry,

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { markUnsent } from '../classify/unsent.js';
 import type { Clock } from '../internal/Clock.js';
-import { ConnectTimeoutError } from './ConnectTimeoutError.js';
+import { ConnectTimeoutError } from '../errors/ConnectTimeoutError.js';
 
 /** What one connect attempt needs. */
 export interface OpenConnectionParams<C> {

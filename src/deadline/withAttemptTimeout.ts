@@ -2,12 +2,12 @@ import { type Clock, type TimerHandle, systemClock } from '../internal/Clock.js'
 import { abortReason } from '../internal/sleep.js';
 import { expectFiniteNumber } from '../internal/validate.js';
 import type { AttemptContext } from '../retry/AttemptContext.js';
-import { AttemptTimeoutError } from './AttemptTimeoutError.js';
+import { AttemptTimeoutError } from '../errors/AttemptTimeoutError.js';
 
 /**
  * Bounds every attempt of a retried function. The attempt gets a signal that fires when
  * `timeoutMs` passes or the caller's signal fires; on timeout it rejects with
- * `AttemptTimeoutError` (code `ETIMEDOUT`, transient), so the loop retries after its backoff.
+ * `AttemptTimeoutError` (code `ERR_HOLDFAST_ATTEMPT_TIMEOUT`, transient), so the loop retries after its backoff.
  * Pair it with `maxElapsedMs` (no wait starts that would end past the deadline) and the caller's
  * `AbortSignal` (ends a wait at once): together they bound the whole operation. Time comes from
  * `clock`, so fake timers drive it; no timer or listener outlives the attempt.

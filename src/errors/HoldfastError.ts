@@ -10,7 +10,10 @@ export type HoldfastErrorCode =
   | 'ERR_HOLDFAST_CIRCUIT_OPEN'
   | 'ERR_HOLDFAST_CLOSED'
   | 'ERR_HOLDFAST_ABORTED'
-  // holdfast/mysql2 (issue 4): a pool checkout gave up (server unreachable, pool exhausted, queue full).
+  | 'ERR_HOLDFAST_CONNECT_TIMEOUT'
+  | 'ERR_HOLDFAST_ATTEMPT_TIMEOUT'
+  | 'ERR_HOLDFAST_QUERY_TIMEOUT'
+  // holdfast/mysql2: a pool checkout gave up (server unreachable, pool exhausted, queue full).
   | 'ERR_HOLDFAST_CHECKOUT';
 
 /**

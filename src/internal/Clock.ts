@@ -3,7 +3,7 @@
  * `systemClock` looks the globals up on every call, so `sinon.useFakeTimers()` drives it.
  */
 export interface Clock {
-  /** Milliseconds since the epoch (the system clock's: monotonic, see `systemClock`). */
+  /** Milliseconds since the epoch, with fractions (the system clock's: monotonic, see `systemClock`). */
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
@@ -15,7 +15,7 @@ let performanceSource: typeof globalThis.performance | undefined;
 let origin = 0;
 
 /**
- * `now()` is monotonic: the process's start time plus the monotonic time since (whole ms), as
+ * `now()` is monotonic: the process's start time plus the monotonic time since (fractions of a ms kept, so spans get sub-millisecond times), as
  * OpenTelemetry reads time. A wall-clock step (NTP, a VM resumed) moves `Date.now()` but not
  * this, so a deadline, a backoff or a breaker window never ends early or late by the step.
  * Under `sinon.useFakeTimers()` it equals `Date.now()`.
@@ -28,7 +28,7 @@ export const systemClock: Clock = {
       performanceSource = current;
       origin = current.timeOrigin;
     }
-    return Math.floor(origin + current.now());
+    return origin + current.now();
   },
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => {

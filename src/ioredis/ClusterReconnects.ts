@@ -3,7 +3,7 @@ import type { ConnectionState } from '../connection/ConnectionState.js';
 import type { StatePublisher } from '../connection/StatePublisher.js';
 import type { Clock } from '../internal/Clock.js';
 import { RetryDecider } from '../retry/RetryDecider.js';
-import type { ClusterLink } from './RedisCluster.js';
+import type { ClusterLink } from './ClusterLink.js';
 import type { ResolvedRedisClusterOptions } from './resolveRedisClusterOptions.js';
 
 /** The ioredis Cluster statuses that move holdfast's state. */

@@ -23,11 +23,9 @@ import {
 // Loaded, not imported: without ioredis installed, importing holdfast/ioredis says what to do.
 const { Cluster } = requirePeer('ioredis', 'holdfast/ioredis') as typeof Ioredis;
 
-/** The cluster as a whole, connected: what `state$` carries while connected. */
-export interface ClusterLink {
-  /** 1 for the first time the cluster is ready, 2 after the first reconnect ... */
-  readonly epoch: number;
-}
+import type { ClusterLink } from './ClusterLink.js';
+
+export type { ClusterLink };
 
 /** The members of ioredis's Cluster that its types call private and holdfast uses. */
 interface ClusterInternals {

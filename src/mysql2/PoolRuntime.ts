@@ -12,17 +12,11 @@ import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
 import { targetManager } from './targetManager.js';
 import { PoolConnections } from './PoolConnections.js';
 import { PoolCheckoutError } from './PoolCheckoutError.js';
+import type { BaseCheckout, CheckoutCallback } from './CheckoutCallback.js';
 import { probeConnection } from './probeConnection.js';
 import type { SocketTracker } from './SocketTracker.js';
 
-/** mysql2's callback of `getConnection`. */
-export type CheckoutCallback = (
-  error: NodeJS.ErrnoException | null,
-  connection: PoolConnection,
-) => void;
-
-/** mysql2's own `getConnection`, called on the decorated pool: no gate. */
-export type BaseCheckout = (callback: CheckoutCallback) => void;
+export type { BaseCheckout, CheckoutCallback } from './CheckoutCallback.js';
 
 /**
  * Everything holdfast keeps beside one mysql2 pool: its config, the ConnectionManager that owns

@@ -6,7 +6,7 @@ import { isMysqlClosedStateError } from '../classify/mysqlErrors.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { describeError } from '../telemetry/redact.js';
 import { classifyStatement } from './classifyStatement.js';
-import { QueryTimeoutError } from './QueryTimeoutError.js';
+import { QueryTimeoutError } from '../errors/QueryTimeoutError.js';
 import { destroySocket } from './SocketTracker.js';
 
 export type StatementMethod = 'query' | 'execute';

@@ -24,7 +24,7 @@ export {
   type CheckoutFailure,
   type CheckoutFailureReason,
 } from './PoolCheckoutError.js';
-export { QueryTimeoutError } from './QueryTimeoutError.js';
+export { QueryTimeoutError } from '../errors/QueryTimeoutError.js';
 export type {
   TransactionContext,
   TransactionFunction,

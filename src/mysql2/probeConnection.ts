@@ -2,7 +2,17 @@ import type { PoolConnection } from 'mysql2';
 import { abortReason } from '../internal/sleep.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
-import type { CheckoutCallback, PoolRuntime } from './PoolRuntime.js';
+import type { BaseCheckout, CheckoutCallback } from './CheckoutCallback.js';
+
+/** What a probe needs of its pool's runtime (a `PoolRuntime` is one). */
+export interface ProbeHost {
+  readonly config: { readonly target: TargetDescription };
+  readonly baseCheckout: BaseCheckout;
+  readonly ungated: Set<CheckoutCallback>;
+  readonly probes: Set<CheckoutCallback>;
+  readonly fresh: WeakSet<PoolConnection>;
+  destroyConnection(connection: PoolConnection): void;
+}
 
 /**
  * One attempt of the pool's reconnect loop: a connection from mysql2's pool (a new one when
@@ -11,7 +21,7 @@ import type { CheckoutCallback, PoolRuntime } from './PoolRuntime.js';
  * (an access denial carries the advice on which options to check).
  */
 export function probeConnection(
-  runtime: PoolRuntime,
+  runtime: ProbeHost,
   signal: AbortSignal,
 ): Promise<TargetDescription> {
   return new Promise((resolve, reject) => {

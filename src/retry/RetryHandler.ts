@@ -9,9 +9,11 @@ import {
   type OperationTelemetry,
   noopInstrumentation,
 } from '../telemetry/Instrumentation.js';
+import { createInstrumentation } from '../telemetry/createInstrumentation.js';
 import { errorType } from '../telemetry/errorAttributes.js';
 import { holdfastAttributes, spanEventNames } from '../telemetry/names.js';
 import { semconvAttributes } from '../telemetry/semconv.js';
+import type { TelemetryOptions } from '../telemetry/TelemetryOptions.js';
 import type { AttemptContext } from './AttemptContext.js';
 import { type HookReporter, recordFailure, recordSuccess } from './guardedHooks.js';
 import type { CircuitBreakerHook, CircuitTicket, RetryBudgetHook } from './hooks.js';
@@ -20,12 +22,15 @@ import { RetryDecider } from './RetryDecider.js';
 import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from './RetryOptions.js';
 import { resolveRetryPolicy } from './resolveRetryPolicy.js';
 
-export interface RetryHandlerOptions extends RetryOptions {
+export interface RetryHandlerOptions extends RetryOptions, TelemetryOptions {
   /** Name used in errors, spans and log lines. @default 'operation' */
   readonly name?: string;
   /** @default a new ErrorClassifier() with the MySQL and Redis tables */
   readonly classifier?: ErrorClassifier;
-  /** @default noopInstrumentation */
+  /**
+   * Where spans, metrics and log lines go. @default built from `logger`, `tracer` and `meter`
+   *   when any is given (spans named after `name`); otherwise none (the hot path stays free)
+   */
   readonly instrumentation?: Instrumentation;
   /** Asked before every retry; a refusal ends the loop with RetriesExhaustedError. */
   readonly budget?: RetryBudgetHook;
@@ -65,6 +70,9 @@ const handlerKeys = new Set([
   'defaults',
   'clock',
   'random',
+  'logger',
+  'tracer',
+  'meter',
 ]);
 
 /**
@@ -112,7 +120,7 @@ export class RetryHandler {
     );
     this.name = options.name ?? 'operation';
     this.classifier = options.classifier ?? new ErrorClassifier();
-    this.#instrumentation = options.instrumentation ?? noopInstrumentation;
+    this.#instrumentation = options.instrumentation ?? instrumentationFor(this.name, options);
     this.#budget = options.budget;
     this.#breaker = options.circuitBreaker;
     this.#clock = options.clock ?? systemClock;
@@ -252,6 +260,17 @@ export class RetryHandler {
     span.succeed();
     return { ok: true, value };
   }
+}
+
+function instrumentationFor(name: string, options: TelemetryOptions): Instrumentation {
+  const { logger, tracer, meter } = options;
+  if (logger === undefined && tracer === undefined && meter === undefined) {
+    return noopInstrumentation;
+  }
+  return createInstrumentation(
+    { name },
+    { ...(logger && { logger }), ...(tracer && { tracer }), ...(meter && { meter }) },
+  );
 }
 
 function isDirect(options: ExecuteOptions): boolean {

@@ -1,5 +1,8 @@
 import type { Classification } from '../classify/Classification.js';
+import type { CircuitStatus, OperationKind } from './names.js';
 import type { PoolMetrics, PoolSnapshot } from './poolMetrics.js';
+
+export type { CircuitStatus, OperationKind };
 
 /**
  * The seam between the retry machinery and telemetry (spans, metrics, log lines). The retry
@@ -48,14 +51,6 @@ export interface Instrumentation {
    */
   close?(): void;
 }
-
-/**
- * A circuit breaker's status as telemetry reports it (`holdfast.circuit.state`); `isolated` is
- * held open by hand or by a shared store.
- */
-export type CircuitStatus = 'closed' | 'open' | 'half-open' | 'isolated';
-
-export type OperationKind = 'connect' | 'execute' | 'checkout' | 'transaction' | 'verify';
 
 export interface OperationTelemetry {
   /** Opens the child span of attempt `attempt` (1, 2, ...). */

@@ -3,7 +3,7 @@ import type { Classification } from '../classify/Classification.js';
 import type { Clock } from '../internal/Clock.js';
 import { errorType } from './errorAttributes.js';
 import type { AttemptTelemetry, OperationKind, OperationTelemetry } from './Instrumentation.js';
-import type { Logger } from './Logger.js';
+import type { SafeLogger } from './safeLogger.js';
 import type { TargetMetrics } from './metrics.js';
 import {
   attemptSpanName,
@@ -22,8 +22,8 @@ export interface TargetTelemetry {
   readonly name: string;
   readonly tracer: Tracer;
   readonly metrics: TargetMetrics;
-  /** Already redacting and guarded (`safeLogger`). */
-  readonly log: Logger;
+  /** Already redacting and guarded (`safeLogger`); ask `enabled` before formatting a line. */
+  readonly log: SafeLogger;
   readonly clock: Clock;
   /** The target's span attributes (db.system.name, server.*, holdfast.target), built once. */
   readonly attributes: () => Attributes;
@@ -61,7 +61,7 @@ export class InstrumentedOperation implements OperationTelemetry {
       () => ({ ...t.attributes(), [attr.operation]: kind }),
       this.#startMs,
     );
-    if (kind === 'connect') {
+    if (kind === 'connect' && t.log.isLevelEnabled('info')) {
       t.log.info(`Attempting to connect to ${t.name}`, { target: t.name });
     }
   }
@@ -105,6 +105,7 @@ export class InstrumentedOperation implements OperationTelemetry {
         this.#t.clock.now(),
       );
     }
+    if (!this.#t.log.isLevelEnabled('warn')) return;
     this.#t.log.warn(
       `Attempt ${retry} of ${this.#name} failed, retrying in ${Math.round(delayMs)} ms: ${describeError(error)}`,
       {
@@ -127,7 +128,9 @@ export class InstrumentedOperation implements OperationTelemetry {
         this.#t.clock.now(),
       );
     }
-    this.#t.log.debug?.(`${this.#name}: ${name}`, { target: this.#t.name, event: name });
+    if (this.#t.log.isLevelEnabled('debug')) {
+      this.#t.log.debug(`${this.#name}: ${name}`, { target: this.#t.name, event: name });
+    }
   }
 
   succeed(attempts: number): void {
@@ -136,9 +139,12 @@ export class InstrumentedOperation implements OperationTelemetry {
     this.#open?.succeed();
     if (this.#span.isRecording()) this.#span.setAttribute(attr.attemptCount, attempts);
     this.#span.end(this.#t.clock.now());
-    const fields = { target: this.#t.name, operation: this.#kind, attempts };
     if (this.#kind === 'connect') {
       this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'success');
+    }
+    if (!this.#t.log.isLevelEnabled('info')) return;
+    const fields = { target: this.#t.name, operation: this.#kind, attempts };
+    if (this.#kind === 'connect') {
       this.#t.log.info(`Successfully connected to ${this.#t.name}`, fields);
     } else if (attempts > 1) {
       this.#t.log.info(
@@ -153,8 +159,12 @@ export class InstrumentedOperation implements OperationTelemetry {
     this.#ended = true;
     this.#open?.end(error);
     const now = this.#t.clock.now();
-    markFailed(this.#span, error, now, { [attr.attemptCount]: attempts });
+    markFailed(this.#span, error, now, { [attr.attemptCount]: attempts }, false);
     this.#span.end(now);
+    if (this.#kind === 'connect') {
+      this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'failure', error);
+    }
+    if (!this.#t.log.isLevelEnabled('error')) return;
     const message = describeError(error);
     const fields = {
       target: this.#t.name,
@@ -163,7 +173,6 @@ export class InstrumentedOperation implements OperationTelemetry {
       errorCode: errorType(error),
     };
     if (this.#kind === 'connect') {
-      this.#t.metrics.connectDuration(this.#elapsedSeconds(), 'failure', error);
       this.#t.log.error(
         `Failed to connect to ${this.#t.name} after ${plural(attempts - 1, 'retry', 'retries')}: ${message}`,
         fields,

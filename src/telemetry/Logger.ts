@@ -8,6 +8,12 @@ export interface Logger {
   warn(message: string, fields?: object): void;
   error(message: string, fields?: object): void;
   debug?(message: string, fields?: object): void;
+  /**
+   * Would a line at this level be written? When it says no, holdfast neither formats nor
+   * redacts the line. Optional: without it every level counts as written (`debug` only when
+   * the method exists).
+   */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** A logger that drops everything. */
@@ -16,4 +22,5 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
   debug: () => undefined,
+  isLevelEnabled: () => false,
 };

@@ -29,7 +29,13 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
   const emit = (lineLevel: LineLevel) => (message: string, fields?: object) => {
     if (isLevelEnabled(level, lineLevel)) write(formatLine(lineLevel, message, fields));
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    isLevelEnabled: (lineLevel) => isLevelEnabled(level, lineLevel),
+  };
 }
 
 /** `WARN: message a=1 b="two words"`. */

@@ -10,6 +10,7 @@ import type {
 import { InstrumentedOperation, type TargetTelemetry } from './InstrumentedOperation.js';
 import { TargetMetrics, meterSource } from './metrics.js';
 import { holdfastAttributes, instrumentationScope } from './names.js';
+import { packageVersion } from './packageVersion.js';
 import { type PoolMetrics, type PoolSnapshot, registerPoolMetrics } from './poolMetrics.js';
 import { describeError, redact } from './redact.js';
 import { safeLogger } from './safeLogger.js';
@@ -59,7 +60,7 @@ class TargetInstrumentation implements Instrumentation {
     this.#options = options;
     this.#t = {
       name,
-      tracer: options.tracer ?? trace.getTracer(instrumentationScope),
+      tracer: options.tracer ?? trace.getTracer(instrumentationScope, packageVersion),
       metrics: new TargetMetrics(name, meterSource(options.meter)),
       log: safeLogger(options.logger ?? defaultLogger()),
       clock: options.clock ?? systemClock,
@@ -73,7 +74,8 @@ class TargetInstrumentation implements Instrumentation {
 
   stateChanged(status: string, previous: string): void {
     this.#t.metrics.stateChanged(status);
-    this.#t.log.debug?.(`${this.#t.name}: ${previous} -> ${status}`, {
+    if (!this.#t.log.isLevelEnabled('debug')) return;
+    this.#t.log.debug(`${this.#t.name}: ${previous} -> ${status}`, {
       target: this.#t.name,
       status,
       previous,

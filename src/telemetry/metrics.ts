@@ -10,14 +10,16 @@ import {
 import { safeInvoke } from '../internal/safeInvoke.js';
 import type { Classification } from '../classify/Classification.js';
 import { errorType } from './errorAttributes.js';
-import type { CircuitStatus, OperationKind } from './Instrumentation.js';
 import {
+  type CircuitStatus,
+  type OperationKind,
   connectDurationBuckets,
   holdfastAttributes as attr,
   instrumentationScope,
   metricDefinitions as defs,
   type Outcome,
 } from './names.js';
+import { packageVersion } from './packageVersion.js';
 import { semconvAttributes } from './semconv.js';
 
 /** Holdfast's instruments on one Meter (created once per Meter). */
@@ -38,7 +40,9 @@ const cache = new WeakMap<Meter, HoldfastInstruments>();
  * no-op forever.
  */
 export function meterSource(meter: Meter | undefined): () => Meter {
-  return meter === undefined ? () => metrics.getMeter(instrumentationScope) : () => meter;
+  return meter === undefined
+    ? () => metrics.getMeter(instrumentationScope, packageVersion)
+    : () => meter;
 }
 
 function instrumentsOf(meter: Meter): HoldfastInstruments {

@@ -1,7 +1,15 @@
 // Every span, event, attribute and metric name holdfast emits, with units, in one place
 // (STYLE.md: names in one file). The OpenTelemetry-defined attribute keys are in semconv.ts.
 // docs/guides/observability.md documents each entry; change both together.
-import type { OperationKind } from './Instrumentation.js';
+
+/** The kind of a logical operation: the first word of its span name. */
+export type OperationKind = 'connect' | 'execute' | 'checkout' | 'transaction' | 'verify';
+
+/**
+ * A circuit breaker's status as telemetry reports it (`holdfast.circuit.state`); `isolated` is
+ * held open by hand or by a shared store.
+ */
+export type CircuitStatus = 'closed' | 'open' | 'half-open' | 'isolated';
 
 /** The instrumentation scope of holdfast's tracer and meter. */
 export const instrumentationScope = 'holdfast';

@@ -1,6 +1,7 @@
 import type { Logger } from './Logger.js';
 
-type PinoMethod = (object: object, message?: string) => void;
+/** One of pino's log methods: fields first, then the message. */
+export type PinoMethod = (object: object, message?: string) => void;
 
 /**
  * The part of a pino logger holdfast uses (pino is not imported: any object of this shape
@@ -11,6 +12,8 @@ export interface PinoLike {
   warn: PinoMethod;
   error: PinoMethod;
   debug?: PinoMethod;
+  /** pino's own level check; used so that dropped lines are never formatted. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /**
@@ -35,6 +38,8 @@ export function pinoLogger(pino: PinoLike): Logger {
     debug: (message, fields) => {
       pino.debug?.(fields ?? {}, message);
     },
+    isLevelEnabled: (level) =>
+      (level !== 'debug' || pino.debug !== undefined) && (pino.isLevelEnabled?.(level) ?? true),
   };
 }
 

@@ -5,22 +5,36 @@ import { redact } from './redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
+/** A logger that redacts, never throws, and says which levels it writes. */
+export type SafeLogger = Required<Logger>;
+
 /**
  * Wraps a user's logger so that every line is redacted (message and string field values, one
  * level deep) and a throwing logger never breaks the caller. Every log line holdfast writes goes
  * through one of these. A pino logger (`isPinoLogger`) is recognised and called with its own
- * `(fields, message)` order, so `logger: pino()` keeps every field.
+ * `(fields, message)` order, so `logger: pino()` keeps every field. A line at a level the logger
+ * drops (`isLevelEnabled(level)` false, pino's own level check, or `debug` on a logger without it) is
+ * neither redacted nor passed on; callers that format a line ask `isLevelEnabled(level)` first, so a
+ * silent logger costs no string building.
  *
  * @example
  * const log = safeLogger(options.logger ?? defaultLogger());
- * log.error(`Failed to get database connection: ${describeError(error)}`);
+ * if (log.isLevelEnabled('error')) log.error(`Failed to get database connection: ${describeError(error)}`);
  */
-export function safeLogger(given: Logger): Logger {
-  if (safeLoggers.has(given)) return given;
+export function safeLogger(given: Logger): SafeLogger {
+  const known = safeLoggers.get(given);
+  if (known !== undefined) return known;
   const logger = isPinoLogger(given) ? pinoLogger(given) : given;
+  const enabled = (level: Level): boolean => {
+    if (level === 'debug' && logger.debug === undefined) return false;
+    if (logger.isLevelEnabled === undefined) return true;
+    // A level check that throws counts as "written": the line is not lost to a bug.
+    return safeInvoke(() => logger.isLevelEnabled?.(level)) ?? true;
+  };
   const emit =
     (level: Level) =>
     (message: string, fields?: object): void => {
+      if (!enabled(level)) return;
       safeInvoke(() => {
         const line = redact(message);
         const safeFields = fields === undefined ? undefined : redactFields(fields);
@@ -28,17 +42,19 @@ export function safeLogger(given: Logger): Logger {
         else logger[level](line, safeFields);
       });
     };
-  const wrapped: Logger = {
+  const wrapped: SafeLogger = {
     debug: emit('debug'),
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
+    isLevelEnabled: enabled,
   };
-  safeLoggers.add(wrapped);
+  safeLoggers.set(given, wrapped);
+  safeLoggers.set(wrapped, wrapped);
   return wrapped;
 }
 
-const safeLoggers = new WeakSet<Logger>();
+const safeLoggers = new WeakMap<Logger, SafeLogger>();
 
 /** A copy of `fields` whose string values (and Error values, as messages) are redacted. */
 export function redactFields(fields: object): Record<string, unknown> {

@@ -56,15 +56,23 @@ export function startAttemptSpan(
 
 /**
  * Marks a span failed: status ERROR with the redacted message, `error.type`,
- * `db.response.status_code` when the server answered, and an exception event (redacted).
+ * `db.response.status_code` when the server answered, and (for an attempt's span, where the
+ * error happened) an exception event, redacted. An operation's span gets no exception event:
+ * its failed attempt already carries it, so each exception is recorded once.
  */
-export function markFailed(span: Span, error: unknown, timeMs: number, extra?: Attributes): void {
+export function markFailed(
+  span: Span,
+  error: unknown,
+  timeMs: number,
+  extra?: Attributes,
+  recordException = true,
+): void {
   if (!span.isRecording()) return;
   const attributes: Attributes = { [semconvAttributes.errorType]: errorType(error), ...extra };
   const status = dbResponseStatusCode(error);
   if (status !== undefined) attributes[semconvAttributes.dbResponseStatusCode] = status;
   span.setAttributes(attributes);
-  span.recordException(redactedException(error), timeMs);
+  if (recordException) span.recordException(redactedException(error), timeMs);
   span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
 }
 

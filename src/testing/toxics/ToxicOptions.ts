@@ -48,7 +48,7 @@ export const toxicTypes = [
   'slow_close',
 ] as const satisfies readonly ToxicType[];
 
-interface ToxicCommon {
+export interface ToxicCommon {
   /** @default 'downstream' (ignored by `down`, which acts on the whole proxy) */
   readonly stream?: ToxicStream;
   /**
@@ -60,7 +60,7 @@ interface ToxicCommon {
   readonly name?: string;
 }
 
-type RequiresAttributes<T extends ToxicType> =
+export type RequiresAttributes<T extends ToxicType> =
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- "all attributes optional"
   {} extends ToxicAttributes[T]
     ? { readonly attributes?: ToxicAttributes[T] }
