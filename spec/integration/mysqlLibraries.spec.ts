@@ -19,7 +19,8 @@ import { FaultProxy } from '../../src/testing/FaultProxy.js';
 import { rawQuery } from '../chaos/mysqlChaos.js';
 
 const shared = { host: '127.0.0.1', port: 3306 } as const;
-const table = 'hf15_library_writes';
+// Per run, so that two runs against the shared server never share a table.
+const table = `hf15_library_writes_${process.pid}`;
 // Short waits so that a 1.5 s outage fits well inside one reconnect cycle.
 const retry = { maxRetries: 10, baseDelayMs: 200, maxDelayMs: 400 } as const;
 const insertSql = `INSERT INTO ${table} (id) SELECT ? FROM (SELECT SLEEP(0.5)) AS s`;
@@ -57,7 +58,7 @@ const libraries: Record<string, (port: number) => Promise<Client>> = {
       selectOne: async () =>
         (await kyselySql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows[0]?.one ?? 0,
       insert: (id) =>
-        kyselySql`INSERT INTO hf15_library_writes (id) SELECT ${id} FROM (SELECT SLEEP(0.5)) AS s`.execute(
+        kyselySql`INSERT INTO ${kyselySql.table(table)} (id) SELECT ${id} FROM (SELECT SLEEP(0.5)) AS s`.execute(
           db,
         ),
       close: () => db.destroy(),
@@ -82,7 +83,7 @@ const libraries: Record<string, (port: number) => Promise<Client>> = {
       },
       insert: (id) =>
         db.execute(
-          drizzleSql`INSERT INTO hf15_library_writes (id) SELECT ${id} FROM (SELECT SLEEP(0.5)) AS s`,
+          drizzleSql`INSERT INTO ${drizzleSql.identifier(table)} (id) SELECT ${id} FROM (SELECT SLEEP(0.5)) AS s`,
         ),
       close: () => pool.close(),
     };

@@ -17,7 +17,8 @@ import { assertNoSecrets, testPasswords } from '../helpers/secretScan.js';
 import { captureTelemetry, errorTexts } from '../helpers/telemetry.js';
 
 const shared = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' } as const;
-const table = 'holdfast_mysql_pool_spec';
+// Per run, so that two runs against the shared server never share a table.
+const table = `holdfast_mysql_pool_spec_${process.pid}`;
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
