@@ -12,7 +12,9 @@ import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
 import { StatePublisher } from '../connection/StatePublisher.js';
 import { readyRefusal, waitForOutcome } from '../connection/waitForOutcome.js';
+import { nominalScheduleMs } from '../backoff/nominalScheduleMs.js';
 import { ClosedError } from '../errors/ClosedError.js';
+import { waitsAreInstant } from '../internal/instantMode.js';
 import { requirePeer } from '../internal/requirePeer.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
 import {
@@ -20,7 +22,9 @@ import {
   type ClusterRetryHost,
   guardClusterCommand,
 } from './clusterCommandRetry.js';
+import { ClusterNodeStates, type NodeSource } from './ClusterNodeStates.js';
 import { ClusterReconnects } from './ClusterReconnects.js';
+import type { RedisNodeState } from './RedisNodeState.js';
 import { idempotentView } from './idempotentView.js';
 import {
   type RedisClusterOptions,
@@ -64,6 +68,7 @@ export class RedisCluster extends Cluster {
   readonly policy: RetryPolicy;
   readonly #publisher: StatePublisher<ClusterLink>;
   readonly #reconnects: ClusterReconnects;
+  readonly #nodes: ClusterNodeStates;
   readonly #host: ClusterRetryHost;
   readonly #guarded = new WeakSet<Command>();
   #closed: ClosedError | undefined;
@@ -81,7 +86,13 @@ export class RedisCluster extends Cluster {
     this.policy = resolved.policy;
     this.#reconnects = reconnects;
     this.#publisher = new StatePublisher<ClusterLink>(resolved.targetName, () => undefined);
-    reconnects.attach(this.#publisher, () => this.#closed !== undefined);
+    reconnects.attach(
+      this.#publisher,
+      () => this.#closed !== undefined,
+      () => {
+        this.connect().catch(() => undefined);
+      },
+    );
     this.#host = {
       decider: reconnects.decider,
       clock: resolved.clock,
@@ -90,11 +101,15 @@ export class RedisCluster extends Cluster {
       delays: this.options as unknown as ClusterRetryDelays,
       written: new WeakSet<Command>(),
     };
+    this.#nodes = new ClusterNodeStates(this as unknown as NodeSource);
     for (const status of ['connecting', 'ready', 'reconnecting', 'end'] as const) {
       this.on(status, () => {
         reconnects.onStatus(status);
       });
     }
+    this.on('end', () => {
+      if (this.#closed !== undefined) this.#nodes.complete();
+    });
     this.on('+node', (node: Redis) => {
       this.#markWrites(node);
     });
@@ -123,6 +138,26 @@ export class RedisCluster extends Cluster {
   }
 
   /**
+   * The state of each node connection, keyed `host:port` as ioredis keys its nodes (`+node`,
+   * `cluster.nodes()`); a new map on every change, replayed to each subscriber; completes after
+   * `close()`. A node's own `ready()`:
+   * `firstValueFrom(cluster.nodeStates$.pipe(filter((m) => m.get(key)?.status === 'connected')))`.
+   *
+   * @example
+   * cluster.nodeStates$.subscribe((nodes) => {
+   *   for (const [key, node] of nodes) console.log(key, node.role, node.status);
+   * });
+   */
+  get nodeStates$(): Observable<ReadonlyMap<string, RedisNodeState>> {
+    return this.#nodes.states$;
+  }
+
+  /** The node connections' states now (a snapshot; `nodeStates$` for changes). */
+  get nodeStates(): ReadonlyMap<string, RedisNodeState> {
+    return this.#nodes.states;
+  }
+
+  /**
    * This cluster, for commands the caller vouches may run twice: one sent through it is retried
    * after its node connection closed instead of failing with `OutcomeUnknownError`.
    *
@@ -146,6 +181,7 @@ export class RedisCluster extends Cluster {
     if (this.#closed !== undefined) throw this.#closed;
     if (this.status === 'wait' || this.status === 'end') this.connect().catch(() => undefined);
     const publisher = this.#publisher;
+    const reconnects = this.#reconnects;
     const closed = (): Error => this.#closed ?? new ClosedError(`${this.targetName} is closed.`);
     await waitForOutcome(
       {
@@ -156,9 +192,9 @@ export class RedisCluster extends Cluster {
         waiters: publisher.waiters,
         clock: this.#host.clock,
         closedError: closed,
-        // ready() ends with the cycle: a failed cycle is not restarted for waiting calls.
-        waitLimitMs: 0,
-        mayRestart: () => false,
+        // A call fails on its own clock (ADR 0017): the policy's nominal schedule by default.
+        waitLimitMs: waitsAreInstant() ? 0 : nominalScheduleMs(this.policy),
+        mayRestart: () => reconnects.restartable,
       },
       options,
     );
