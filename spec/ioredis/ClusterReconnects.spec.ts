@@ -151,7 +151,7 @@ describe('ClusterReconnects', () => {
     });
   });
 
-  describe('calls still waiting when a cycle gives up (ADR 0017)', () => {
+  describe('calls still waiting when a cycle gives up (ADR 0017, 0019)', () => {
     /** A `ready()` call, as RedisCluster.ready() waits. */
     function waitReady(f: Fixture, waitLimitMs: number): Promise<ClusterLink> {
       return waitForOutcome({
@@ -196,19 +196,32 @@ describe('ClusterReconnects', () => {
       expect(f.events.map((e) => e.type)).to.deep.equal(['gave-up']);
     });
 
-    it('fail a call past its own limit with the cycle error, and restart nothing for it', async () => {
-      const f = fixture({ maxRetries: 0, baseDelayMs: 100, maxDelayMs: 1000 });
+    it('fail a call that saw the whole cycle when it gives up, and restart nothing (ADR 0019)', async () => {
+      const f = fixture({ maxRetries: 1, baseDelayMs: 100, maxDelayMs: 1000 });
+      const ready = waitReady(f, 5_000).catch((e: unknown) => e);
       f.reconnects.onStatus('connecting');
-      const ready = waitReady(f, 50);
-      await clock.tickAsync(60);
       failAttempt(f);
-      const error = await ready.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).to.have.property('code', 'ERR_HOLDFAST_RETRIES_EXHAUSTED');
+      f.reconnects.onStatus('connecting');
+      failAttempt(f);
+      expect(await ready).to.have.property('code', 'ERR_HOLDFAST_RETRIES_EXHAUSTED');
       await clock.tickAsync(1_000);
       expect(f.restarts).to.equal(0);
+    });
+
+    it('give a call past its limit an attempt of its own before failing it (ADR 0019)', async () => {
+      const f = fixture({ maxRetries: 0, baseDelayMs: 100, maxDelayMs: 1000 });
+      f.reconnects.onStatus('connecting');
+      let settled: unknown;
+      void waitReady(f, 50).catch((e: unknown) => (settled = e));
+      await clock.tickAsync(60);
+      failAttempt(f); // begun before the call arrived: does not count for it
+      await clock.tickAsync(100);
+      expect(settled).to.equal(undefined);
+      expect(f.restarts).to.equal(1);
+      f.reconnects.onStatus('connecting');
+      failAttempt(f);
+      await clock.tickAsync(0);
+      expect(settled).to.have.property('code', 'ERR_HOLDFAST_RETRIES_EXHAUSTED');
     });
 
     it('are not restarted for after a budget refusal', async () => {

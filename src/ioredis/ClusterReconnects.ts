@@ -72,7 +72,7 @@ export class ClusterReconnects {
     this.#restart = restart;
   }
 
-  /** True when calls still within their wait limit outlive the failed cycle (ADR 0017). */
+  /** True when waiting calls may outlive the failed cycle (it used up its retries; ADR 0019). */
   get restartable(): boolean {
     return this.#restartable;
   }
@@ -170,9 +170,10 @@ export class ClusterReconnects {
   }
 
   /**
-   * As the single-node manager does (ConnectLoop, ADR 0017): `ready()` calls still within their
-   * own wait limit outlive a cycle that used up its retries; the next cycle starts after the base
-   * delay, unless one started sooner (a command, `connect()`) or the cluster closed.
+   * As the single-node manager does (ConnectLoop, ADRs 0017 and 0019): `ready()` calls that the
+   * failed cycle did not fail (they have not had a full chance yet) outlive it; the next cycle
+   * starts after the base delay, unless one started sooner (a command, `connect()`) or the
+   * cluster closed.
    */
   #restartForWaiters(publisher: StatePublisher<ClusterLink>): void {
     const waiting = publisher.waiters.size;

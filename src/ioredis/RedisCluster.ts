@@ -7,6 +7,7 @@ import type {
   Redis,
 } from 'ioredis';
 import type { Observable } from 'rxjs';
+import type { ReplyMappingFromClusterOptions } from 'ioredis/built/types.js';
 import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
@@ -71,6 +72,8 @@ export class RedisCluster extends Cluster {
   readonly #nodes: ClusterNodeStates;
   readonly #host: ClusterRetryHost;
   readonly #guarded = new WeakSet<Command>();
+  readonly #startupNodes: ClusterNode[];
+  readonly #options: RedisClusterOptions;
   #closed: ClosedError | undefined;
   #idempotent: IoredisCluster | undefined;
   #closing: Promise<void> | undefined;
@@ -84,6 +87,8 @@ export class RedisCluster extends Cluster {
     } as ClusterOptions & { redisOptions?: { replyMapping?: 'legacy' } });
     this.targetName = resolved.targetName;
     this.policy = resolved.policy;
+    this.#startupNodes = startupNodes;
+    this.#options = options;
     this.#reconnects = reconnects;
     this.#publisher = new StatePublisher<ClusterLink>(resolved.targetName, () => undefined);
     reconnects.attach(
@@ -192,13 +197,30 @@ export class RedisCluster extends Cluster {
         waiters: publisher.waiters,
         clock: this.#host.clock,
         closedError: closed,
-        // A call fails on its own clock (ADR 0017): the policy's nominal schedule by default.
+        // A call fails after a full chance (ADR 0019), its limit the policy's nominal schedule.
         waitLimitMs: waitsAreInstant() ? 0 : nominalScheduleMs(this.policy),
         mayRestart: () => reconnects.restartable,
       },
       options,
     );
     return this;
+  }
+
+  /**
+   * A new holdfast cluster with the same startup nodes, options and policy, `overrideOptions`
+   * applied (ioredis's own would build a plain `Cluster` driven by this one's reconnect
+   * decisions). `RedisSharedStore` subscribes on one.
+   *
+   * @throws {ConfigurationError} an override holdfast owns
+   */
+  override duplicate<Override extends Partial<RedisClusterOptions> | undefined = undefined>(
+    overrideStartupNodes: ClusterNode[] = [],
+    overrideOptions?: Override,
+  ): RedisCluster & IoredisCluster<ReplyMappingFromClusterOptions<'legacy', Override>> {
+    const nodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.#startupNodes;
+    const copy = new RedisCluster(nodes, { ...this.#options, ...overrideOptions });
+    return copy as RedisCluster &
+      IoredisCluster<ReplyMappingFromClusterOptions<'legacy', Override>>;
   }
 
   /** Quits every node and ends the cluster: waiting commands fail with `ClosedError`. Idempotent. */
