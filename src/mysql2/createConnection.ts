@@ -38,10 +38,7 @@ const gates = new Map<string, TargetGate>();
  */
 export function createConnection(config: HoldfastConnectionConfig): Connection {
   const given = typeof config === 'string' ? { uri: config } : config;
-  const resolved = parseDatabasePoolConfig(given, process.env, {
-    strict: false,
-    where: 'createConnection config',
-  });
+  const resolved = parseDatabasePoolConfig(given, process.env, 'createConnection config', false);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resolved.driverOptions)) {
     if (!poolOnly.has(key)) options[key] = value;

@@ -22,9 +22,7 @@ export type PoolConfig = DatabasePoolConfig | string;
  */
 export function createPool(config: PoolConfig): HoldfastPool {
   const given = typeof config === 'string' ? { uri: config } : config;
-  return decoratePool(
-    parseDatabasePoolConfig(given, process.env, { strict: false, where: 'createPool config' }),
-  );
+  return decoratePool(parseDatabasePoolConfig(given, process.env, 'createPool config', false));
 }
 
 /**

@@ -49,9 +49,9 @@ export function transactionHandler(runtime: PoolRuntime, maxRetries?: number): R
     classifier: config.classifier,
     defaults: config.retry,
     clock: config.clock,
-    random: config.random,
-    ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
-    ...(config.budget === undefined || config.budget === false ? {} : { budget: config.budget }),
+    ...(config.manager.random && { random: config.manager.random }),
+    ...(config.manager.circuitBreaker && { circuitBreaker: config.manager.circuitBreaker }),
+    ...(config.manager.budget && { budget: config.manager.budget }),
   });
 }
 
