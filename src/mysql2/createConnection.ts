@@ -1,7 +1,7 @@
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
-import { decorateStatements } from './decorateStatements.js';
+import { decorateStatements } from './guardStatement.js';
 import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';
 import { SocketTracker } from './SocketTracker.js';
 import { TargetGate } from './TargetGate.js';

@@ -86,6 +86,24 @@ export function guardStatement(
   return original.apply(connection, args);
 }
 
+/**
+ * Puts the statement guard on one connection's `query` and `execute`, as own properties of that
+ * instance. Each calls the prototype's method looked up at call time, so an instrumentation
+ * that patches `Connection.prototype` after holdfast was loaded (OpenTelemetry's) still sees
+ * every statement, and other connections in the process stay plain mysql2.
+ */
+export function decorateStatements(host: StatementHost, connection: Connection): void {
+  const own = connection as unknown as Record<string, Method>;
+  own.query = function query(this: Connection, ...args: unknown[]): unknown {
+    const proto = Object.getPrototypeOf(connection) as Record<string, Method>;
+    return guardStatement(host, connection, proto.query as Method, args);
+  };
+  own.execute = function execute(this: Connection, ...args: unknown[]): unknown {
+    const proto = Object.getPrototypeOf(connection) as Record<string, Method>;
+    return guardStatement(host, connection, proto.execute as Method, args);
+  };
+}
+
 function guarded(
   runtime: StatementHost,
   connection: Connection,
