@@ -6,6 +6,7 @@ import {
   type ClusterRetryHost,
   guardClusterCommand,
 } from '../../src/ioredis/clusterCommandRetry.js';
+import { idempotentMark } from '../../src/ioredis/isSafeToResend.js';
 import { RetryDecider } from '../../src/retry/RetryDecider.js';
 import { redisRetryDefaults } from '../../src/retry/RetryOptions.js';
 import { resolveRetryPolicy } from '../../src/retry/resolveRetryPolicy.js';
@@ -24,13 +25,13 @@ interface Fixture {
 }
 
 /** A guarded command; `written` says whether the node wrote it before the error. */
-function guarded(name: string, args: string[], written: boolean): Fixture {
+function guarded(name: string, args: string[], written: boolean, extra: object = {}): Fixture {
   const delays: ClusterRetryDelays = {
     retryDelayOnFailover: 1,
     retryDelayOnClusterDown: 1,
     retryDelayOnTryAgain: 1,
   };
-  const command = { name, args } as unknown as Command;
+  const command = { name, args, ...extra } as unknown as Command;
   const fixture = {
     routed: [] as Fixture['routed'],
     settled: [] as unknown[],
@@ -105,6 +106,19 @@ describe('guardClusterCommand', () => {
       expect(f.routed[0]?.delays.retryDelayOnFailover).to.equal(100);
       expect(f.host.delays.retryDelayOnFailover, 'restored after routing').to.equal(1);
     });
+
+    // The client's rule (isSafeToResend), not a second one: a caller's mark and readOnly count.
+    for (const [label, extra] of [
+      ['sent through `.idempotent`', { [idempotentMark]: true }],
+      ['a script defined readOnly', { isReadOnly: true }],
+    ] as const) {
+      it(`retries a written INCR ${label}`, () => {
+        const f = guarded('incr', ['k'], true, extra);
+        f.reject(connectionClosed());
+        expect(f.settled).to.deep.equal([]);
+        expect(f.routed).to.have.length(1);
+      });
+    }
 
     it('retries a written GET with the backoff of each retry', () => {
       const f = guarded('get', ['k'], true);

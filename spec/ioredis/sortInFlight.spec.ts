@@ -1,11 +1,6 @@
 import { expect } from 'chai';
 import { Command } from 'ioredis';
-import {
-  type QueuedCommand,
-  idempotentMark,
-  isSafeToResend,
-  sortInFlight,
-} from '../../src/ioredis/sortInFlight.js';
+import { type QueuedCommand, sortInFlight } from '../../src/ioredis/sortInFlight.js';
 
 function item(name: string, args: string[] = [], extra: object = {}): QueuedCommand {
   const command = Object.assign(new Command(name, args), extra);
@@ -17,26 +12,6 @@ const names = (items: readonly QueuedCommand[]): string[] => items.map((i) => i.
 const newMulti = (select: number): QueuedCommand => ({ ...item('multi'), select });
 
 describe('sortInFlight', () => {
-  describe('isSafeToResend', () => {
-    const cases: [string, string[], object, boolean][] = [
-      ['get', ['k'], {}, true],
-      ['set', ['k', 'v'], {}, true],
-      ['set', ['k', 'v', 'NX'], {}, false],
-      ['incr', ['k'], {}, false],
-      ['incr', ['k'], { [idempotentMark]: true }, true],
-      ['evalsha', ['sha', '0'], {}, false],
-      ['evalsha', ['sha', '0'], { isReadOnly: true }, true],
-      ['select', ['1'], {}, true],
-      ['subscribe', ['ch'], {}, true],
-      ['bzpopmin', ['k', '1'], {}, false],
-    ];
-    for (const [name, args, extra, safe] of cases) {
-      it(`${name} ${args.join(' ')} ${Object.keys(extra).length > 0 || Object.getOwnPropertySymbols(extra).length > 0 ? '(marked) ' : ''}is ${safe ? 'safe' : 'unsafe'}`, () => {
-        expect(isSafeToResend(item(name, args, extra).command)).to.equal(safe);
-      });
-    }
-  });
-
   it('sends reads and idempotent writes again, in order; the rest is unknown', () => {
     const { resend, unknown } = sortInFlight(
       [item('get', ['a']), item('incr', ['n']), item('set', ['b', '1']), item('lpush', ['l', 'x'])],

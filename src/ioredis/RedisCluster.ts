@@ -1,5 +1,11 @@
 import type * as Ioredis from 'ioredis';
-import type { ClusterNode, ClusterOptions, Command, Redis } from 'ioredis';
+import type {
+  Cluster as IoredisCluster,
+  ClusterNode,
+  ClusterOptions,
+  Command,
+  Redis,
+} from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
@@ -15,6 +21,7 @@ import {
   guardClusterCommand,
 } from './clusterCommandRetry.js';
 import { ClusterReconnects } from './ClusterReconnects.js';
+import { idempotentView } from './idempotentView.js';
 import {
   type RedisClusterOptions,
   resolveRedisClusterOptions,
@@ -60,6 +67,7 @@ export class RedisCluster extends Cluster {
   readonly #host: ClusterRetryHost;
   readonly #guarded = new WeakSet<Command>();
   #closed: ClosedError | undefined;
+  #idempotent: IoredisCluster | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(startupNodes: ClusterNode[], options: RedisClusterOptions = {}) {
@@ -112,6 +120,17 @@ export class RedisCluster extends Cluster {
 
   get state(): ConnectionState<ClusterLink> {
     return this.#publisher.state;
+  }
+
+  /**
+   * This cluster, for commands the caller vouches may run twice: one sent through it is retried
+   * after its node connection closed instead of failing with `OutcomeUnknownError`.
+   *
+   * @example
+   * await cluster.idempotent.evalsha(sha, 1, 'lock:a', token); // a script safe to repeat
+   */
+  get idempotent(): IoredisCluster {
+    return (this.#idempotent ??= idempotentView<IoredisCluster>(this));
   }
 
   /**

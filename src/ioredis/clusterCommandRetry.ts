@@ -5,7 +5,7 @@ import { errorCode } from '../classify/errorFields.js';
 import type { Clock } from '../internal/Clock.js';
 import type { RetryDecider } from '../retry/RetryDecider.js';
 import { fromIoredisError } from './fromIoredisError.js';
-import { isResendable } from './commandTable.js';
+import { isSafeToResend } from './isSafeToResend.js';
 
 /**
  * The `ClusterOptions` whose waits holdfast sets for each retry: ioredis reads them when it
@@ -43,14 +43,6 @@ function retriedKind(error: unknown): RetriedKind | undefined {
   return errorCode(error) === 'ERR_HOLDFAST_REDIS_CONNECTION_CLOSED'
     ? 'connection-closed'
     : undefined;
-}
-
-/** A read, an idempotent write by the command table, or a script defined `readOnly`. */
-function isSafeToResend(command: Command): boolean {
-  return (
-    (command as Command & { isReadOnly?: boolean }).isReadOnly === true ||
-    isResendable(command.name, command.args)
-  );
 }
 
 /**

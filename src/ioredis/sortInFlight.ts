@@ -1,5 +1,5 @@
 import type { Command } from 'ioredis';
-import { isResendable } from './commandTable.js';
+import { isSafeToResend } from './isSafeToResend.js';
 
 /**
  * One entry of ioredis's command queue (written, not yet answered) or offline queue (not yet
@@ -10,31 +10,6 @@ export interface QueuedCommand {
   readonly command: Command;
   readonly stream?: unknown;
   readonly select: number;
-}
-
-/** Set on a `Command` sent through `client.idempotent`: the caller vouches it may run twice. */
-export const idempotentMark = Symbol('holdfast.idempotent');
-
-/**
- * Commands that only set up the connection's own state (the database, subscriptions): sending
- * one again on the new connection is what restores that state, never a second effect.
- */
-const connectionStateCommands: ReadonlySet<string> = new Set([
-  'select',
-  'subscribe',
-  'psubscribe',
-  'ssubscribe',
-  'unsubscribe',
-  'punsubscribe',
-  'sunsubscribe',
-]);
-
-/** True when `command` may be sent again after it may have reached the server. */
-export function isSafeToResend(command: Command): boolean {
-  const marked = command as Command & { [idempotentMark]?: boolean; isReadOnly?: boolean };
-  if (marked[idempotentMark] === true || marked.isReadOnly === true) return true;
-  const name = command.name.toLowerCase();
-  return connectionStateCommands.has(name) || isResendable(name, command.args);
 }
 
 /** What becomes of the commands in flight when a connection is lost. */
