@@ -138,6 +138,12 @@ export class PoolRuntime {
     started: number,
   ): PoolCheckoutError {
     const { connections, config } = this;
+    const state = this.manager.state;
+    // The reconnect loop's last failure, else the last checkout's own.
+    const lastError =
+      state.status === 'retrying' || state.status === 'failed'
+        ? state.error
+        : this.#lastConnectError;
     return new PoolCheckoutError({
       reason,
       pool: config.name,
@@ -147,9 +153,7 @@ export class PoolRuntime {
       oldestHeldMs: connections.oldestHeldMs(),
       queued: connections.pending,
       queueLimit: 0,
-      ...(reason === 'server-unreachable' && this.#lastConnectError !== undefined
-        ? { lastError: this.#lastConnectError }
-        : {}),
+      ...(reason === 'server-unreachable' && lastError !== undefined ? { lastError } : {}),
     });
   }
 
