@@ -121,7 +121,8 @@ function guarded(
     const error = new QueryTimeoutError(classifyStatement(sql).operation, queryTimeoutMs);
     if (!destroySocket(connection.config, error)) connection.destroy();
   }, queryTimeoutMs);
-  return function result(this: unknown, error, rows, fields) {
+  // Anonymous: under tsx (esbuild keepNames) a named function costs a defineProperty per statement.
+  return function (this: unknown, error, rows, fields) {
     clock.clearTimeout(timer);
     if (!error) return callback.call(this, error, rows, fields);
     const reported = statementError(runtime, connection, error, sql, idempotent, timedOut);
