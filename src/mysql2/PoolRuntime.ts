@@ -78,11 +78,6 @@ export class PoolRuntime {
     }
   }
 
-  /** Tears the connection down now (socket included); mysql2 drops it from the pool. */
-  destroyConnection(connection: PoolConnection): void {
-    connection.destroy();
-  }
-
   /**
    * After the server refused a new connection as throttled (1040 too many connections), the
    * pool keeps to the connections it has for `baseDelayMs` x `throttledDelayFactor`.

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionOptions } from 'mysql2';
+import type { ConnectionOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import type { Socket } from 'node:net';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
@@ -56,10 +56,6 @@ export class TargetGate implements StatementHost {
     if (verdict.kind === 'fatal' || !verdict.connectionLost) return;
     const status = this.manager.state.status;
     if (status === 'idle' || status === 'connected') this.manager.reconnect();
-  }
-
-  destroyConnection(connection: Connection): void {
-    connection.destroy();
   }
 
   /**

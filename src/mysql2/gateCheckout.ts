@@ -128,7 +128,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
     let answered = false;
     const evict = (): void => {
       runtime.counters.evictions += 1;
-      runtime.destroyConnection(connection);
+      connection.destroy();
       take(callback, started);
     };
     const pingTimer = clock.setTimeout(

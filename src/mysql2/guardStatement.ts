@@ -34,8 +34,6 @@ export interface StatementHost {
     readonly queryTimeoutMs: number;
   };
   readonly counters: { queryTimeouts: number };
-  /** Tears the connection down now (socket included). */
-  destroyConnection(connection: Connection): void;
   /** A connection died: the manager checks the server (its one loop). */
   targetLost(error: unknown): void;
 }
@@ -146,7 +144,7 @@ function statementError(
   const verdict = runtime.config.classifier.classify(error, { attempt: 1, scope: 'execute' });
   if (verdict.kind === 'fatal') return error;
   if (verdict.connectionLost) {
-    runtime.destroyConnection(connection);
+    connection.destroy();
     runtime.targetLost(error);
   }
   if (isUnsent(error) || (idempotent ?? info.kind === 'read')) return error;

@@ -115,7 +115,7 @@ async function runOnce<T>(
   } catch (error) {
     const lost = lostConnectionCause(error);
     if (lost === undefined) await rollback(connection);
-    else runtime.destroyConnection(connection);
+    else connection.destroy();
     if (phase === 'commit' && lost !== undefined && !isUnsent(lost)) {
       throw new OutcomeUnknownError(
         `The connection to ${runtime.config.name} was lost while COMMIT was in flight: the transaction may or may not have been committed. Check whether its changes are there before running it again.`,
