@@ -147,6 +147,10 @@ describe('DatabasePool (chaos: mariadbd killed and restarted)', function () {
       await createWritesTable(server, 'outage_writes');
       const holdfastCounter = connectCounter(server);
       const pool: DatabasePool = createDatabasePool({
+        // The address the counting stream connects to: the manager's target, which its probe
+        // watches (without it the probe would watch localhost:3306, a server that never went down).
+        host: server.host,
+        port: server.port,
         stream: holdfastCounter.stream,
         user: 'root',
         database: 'test',

@@ -69,6 +69,9 @@ export class ConnectLoop<C> {
   #loop: Subscription | undefined;
   #lastFailure: { error: unknown; classification: Classification } | undefined;
   #restartable = false;
+  /** Counts attempts; `#startingAttempt` is the one begun in the current synchronous turn. */
+  #attemptCount = 0;
+  #startingAttempt = 0;
   /** Cancels the pause before a cycle started for calls still waiting, while one is due. */
   #cancelRestart: (() => void) | undefined;
   readonly #report: HookReporter = (callback, error) => {
@@ -163,6 +166,15 @@ export class ConnectLoop<C> {
     return this.#restartable;
   }
 
+  /**
+   * Whether the attempt under way began in the current synchronous turn (before any of its I/O
+   * could happen): a call arriving now counts it as begun after it arrived, as the 200 callers of
+   * a herd that call `ready()` in one loop count the first attempt their first caller started.
+   */
+  get attemptJustStarted(): boolean {
+    return this.#startingAttempt !== 0 && this.#startingAttempt === this.#attemptCount;
+  }
+
   /** Adds a span event on the live cycle's `connect` operation; nothing between cycles. */
   event(name: string, attributes: Record<string, string | number | boolean>): void {
     this.#cycle?.op.event(name, attributes);
@@ -171,6 +183,11 @@ export class ConnectLoop<C> {
   #attempt(cycle: Cycle): Observable<C> {
     const params = this.#params;
     const attempt = (cycle.attempts += 1);
+    const started = (this.#attemptCount += 1);
+    this.#startingAttempt = started;
+    void Promise.resolve().then(() => {
+      if (this.#startingAttempt === started) this.#startingAttempt = 0;
+    });
     this.#states.set({ status: 'connecting', attempt });
     this.#states.emit({ type: 'attempt-started', attempt });
     const span = cycle.op.attempt(attempt, params.clock.now());
@@ -267,10 +284,11 @@ export class ConnectLoop<C> {
   }
 
   /**
-   * Calls still wait within their own limit after a cycle used up its retries (those past it
-   * were rejected by the `failed` state): the next cycle starts after the base delay, so a call
-   * fails on its own clock, not the cycle's. A cycle started sooner (`ready()`, `reconnect()`)
-   * or `close()` cancels it.
+   * Calls still wait after a cycle used up its retries (those it failed have left the waiters:
+   * the ones that saw the cycle from its first attempt, and those past their limit that saw an
+   * attempt of their own fail): the next cycle starts after the base delay, so that each of them
+   * gets attempts begun after it arrived (ADR 0019). A cycle started sooner (`ready()`,
+   * `reconnect()`) or `close()` cancels it.
    */
   #restartForWaiters(): void {
     const waiting = this.#states.waiters.size;

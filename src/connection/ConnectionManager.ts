@@ -206,6 +206,7 @@ export class ConnectionManager<C> {
           ? 0
           : (this.#options.waitLimitMs ?? nominalScheduleMs(this.policy)),
         mayRestart: () => this.#loop.restartable,
+        attemptJustStarted: () => this.#loop.attemptJustStarted,
       },
       options,
     );

@@ -55,11 +55,13 @@ export interface ConnectionManagerOptions<C> extends TelemetryOptions {
    */
   readonly probe?: ProbeOptions | false;
   /**
-   * How long a `ready()` / `execute` call without `timeoutMs` waits for a connection, ms: it
-   * fails no earlier (unless the error is fatal), at the first failure after it; a cycle that
-   * gives up sooner is followed by another after the base delay. `0`: a call fails with the
-   * cycle that fails (holdfast 0.1). @default the policy's nominal schedule, the sum of its
-   * un-jittered delays (1 + 2 + 4 s for MySQL, 0.5 + 1 + 2 s for Redis)
+   * How long a `ready()` / `execute` call without `timeoutMs` waits for a connection, ms. A call
+   * fails only after a full chance (ADR 0019): when a cycle it saw from its first attempt gives
+   * up, or once this has passed, at the next failure of an attempt begun after it arrived; never
+   * on an attempt begun before. Calls not yet failed when a cycle gives up get another after the
+   * base delay. `0`: a call fails with the cycle that fails (holdfast 0.1). @default the policy's
+   * nominal schedule, the sum of its un-jittered delays (1 + 2 + 4 s for MySQL, 0.5 + 1 + 2 s
+   * for Redis)
    */
   readonly waitLimitMs?: number;
   /** Timeout of one connect + verify attempt, ms. @default 10000 */
@@ -89,10 +91,12 @@ export interface ReadyOptions {
   readonly signal?: AbortSignal;
   /**
    * This call's wait limit, ms: it fails no earlier than this (unless the error is fatal or
-   * the manager closes), with an `AbortedError` if still not connected then. A connect cycle
-   * that gives up sooner does not end the wait: the next cycle starts after the base delay.
-   * @default the policy's nominal schedule: the sum of the un-jittered backoff delays
-   *   (1 + 2 + 4 s for MySQL, 0.5 + 1 + 2 s for Redis), ending with `RetriesExhaustedError`
+   * the manager closes), with an `AbortedError` at once if still not connected then. A connect
+   * cycle that gives up sooner does not end the wait: the next cycle starts after the base delay.
+   * @default the manager's `waitLimitMs`, the rules of ADR 0019: the call fails when a cycle it
+   *   saw from its start gives up, or after that limit (the policy's nominal schedule: 1 + 2 + 4 s
+   *   for MySQL, 0.5 + 1 + 2 s for Redis) at the next failure of an attempt begun after it
+   *   arrived, with `RetriesExhaustedError`
    */
   readonly timeoutMs?: number;
 }

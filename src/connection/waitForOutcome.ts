@@ -37,9 +37,14 @@ export interface OutcomeSource<C> {
   readonly waitLimitMs: number;
   /**
    * Read when a waiter is told `failed`: true when the manager starts another cycle for calls
-   * still within their limit (the cycle used up its retries; not a budget refusal).
+   * not yet failed (the cycle used up its retries; not a budget refusal).
    */
   readonly mayRestart: () => boolean;
+  /**
+   * Whether the attempt under way (`connecting`) began in this synchronous turn, so that a call
+   * arriving now counts it as its own (a herd calling `ready()` together). @default never
+   */
+  readonly attemptJustStarted?: () => boolean;
 }
 
 /**
@@ -48,24 +53,43 @@ export interface OutcomeSource<C> {
  * sequence `state$` publishes, and removes itself when settled, when `signal` fires or when
  * its wait limit passes; nothing is left behind.
  *
- * A call fails on its own clock (docs/decisions/0017-probe-and-call-wait-limit.md): a `failed`
- * state whose error is `RetriesExhaustedError` ends the wait only once the call's limit
- * (`timeoutMs`, else `waitLimitMs`) has passed; until then the waiter stays, and the manager
- * starts the next cycle after the base delay. A fatal error and `closed` end it at once. At the
- * limit it fails with an `AbortedError` (`timeoutMs` given) or a `RetriesExhaustedError` whose
- * `cause` is the last attempt's error; before any attempt has failed, at the next failure.
+ * A call fails only after a full chance (docs/decisions/0019-a-call-fails-after-a-full-chance.md):
+ * an attempt that began after it arrived must have failed first, never one begun before. A call
+ * without `timeoutMs` then fails when a cycle it saw from its first attempt gives up (it saw
+ * `maxRetries + 1` attempts), or at the first such failure once `waitLimitMs` has passed; until
+ * then the waiter stays through a `failed` state whose cycle used up its retries, and the manager
+ * starts the next cycle for it after the base delay. With `timeoutMs` it stays until that
+ * passes, then fails at once with an `AbortedError`. A fatal error, a cycle the breaker, the
+ * budget or `maxElapsedMs` ended, and `closed` end it at once. `waitLimitMs: 0` (no
+ * `timeoutMs`): the call fails with the cycle that fails.
  */
 export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptions): Promise<C> {
   const signal = options?.signal;
   const timeoutMs = options?.timeoutMs;
   const limitMs = timeoutMs ?? source.waitLimitMs;
   const deadline = source.clock.now() + limitMs;
+  const arrival = source.state;
   return new Promise<C>((resolve, reject) => {
     let timer: TimerHandle;
     let timed = false;
     let attempts = 0;
     let lastError: Error | undefined;
     let expired = false;
+    // The attempt under way began after this call arrived (or in the same turn).
+    let ownAttempt = arrival.status === 'connecting' && source.attemptJustStarted?.() === true;
+    // This call saw its cycle from the first attempt on (and so every later cycle too).
+    // A cycle that had already failed when the call arrived failed synchronously, on the
+    // attempt this call's ready() began.
+    let sawWholeCycle =
+      arrival.status === 'failed' ||
+      (ownAttempt && arrival.status === 'connecting' && arrival.attempt === 1);
+    // An attempt that began after this call arrived has failed: the call has had a chance.
+    let hadChance = arrival.status === 'failed';
+    const pastLimit = (): boolean => expired || source.clock.now() >= deadline;
+    const attemptEnded = (): void => {
+      if (ownAttempt) hadChance = true;
+      ownAttempt = false;
+    };
     const finish = (): void => {
       source.waiters.delete(waiter);
       if (timed) source.clock.clearTimeout(timer);
@@ -85,7 +109,12 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
             `ready() waited timeoutMs (${timeoutMs}) for ${source.name} to connect; the connect loop goes on for other callers. Raise timeoutMs to wait longer.`,
             { cause: lastAttemptError(cause) },
           );
-    let current = source.state;
+    /** Whether a cycle that used up its retries ends this call's wait. */
+    const failsWithCycle = (): boolean => {
+      if (timeoutMs !== undefined) return pastLimit();
+      return limitMs === 0 || sawWholeCycle || (hadChance && pastLimit());
+    };
+    let current = arrival;
     const waiter: Waiter<C> = (state) => {
       current = state;
       switch (state.status) {
@@ -95,7 +124,8 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
           return;
         case 'failed':
           lastError = state.error;
-          if (expired || !source.mayRestart() || source.clock.now() >= deadline) {
+          attemptEnded();
+          if (!source.mayRestart() || failsWithCycle()) {
             fail(timeoutMs === undefined ? state.error : limitReached(state.error));
           }
           return;
@@ -104,10 +134,13 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
           return;
         case 'connecting':
           attempts += 1;
+          ownAttempt = true;
+          if (state.attempt === 1) sawWholeCycle = true;
           return;
         case 'retrying':
           lastError = state.error;
-          if (expired) fail(limitReached(state.error));
+          attemptEnded();
+          if (expired && hadChance) fail(limitReached(state.error));
           return;
         case 'idle':
           return;
@@ -125,17 +158,17 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
       timer = source.clock.setTimeout(() => {
         timed = false;
         expired = true;
-        // `timeoutMs` is a hard limit; the default one ends at the next failure, so that an
-        // attempt under way (the last of a cycle, say) is not cut short by it.
-        if (current.status === 'failed' && timeoutMs === undefined) fail(current.error);
-        else if (timeoutMs !== undefined) {
+        // `timeoutMs` is a hard limit; the default one ends at the next failure of an attempt
+        // begun after the call arrived, so that no attempt under way (the last of a cycle, one
+        // begun before the call) decides it.
+        if (timeoutMs !== undefined) {
           fail(limitReached(lastError ?? new AbortedError('No attempt had finished yet.')));
-        }
+        } else if (current.status === 'failed' && hadChance) fail(current.error);
       }, limitMs);
     }
     // The cycle may already have ended (a fatal error thrown synchronously by connect).
-    if (source.state.status === 'connecting') attempts = 1;
-    waiter(source.state);
+    if (arrival.status === 'connecting') attempts = 1;
+    else waiter(arrival);
   });
 }
 
