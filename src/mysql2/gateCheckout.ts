@@ -78,6 +78,12 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       return;
     }
     checkout.settled = true;
+    if (runtime.manager.state.status === 'closed') {
+      // The pool closed while mysql2 had the checkout queued.
+      if (!error) connection.release();
+      fail(runtime, callback, runtime.closedError());
+      return;
+    }
     if (error) {
       connectFailed(callback, started, error);
       return;
