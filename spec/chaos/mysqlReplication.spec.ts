@@ -1,13 +1,17 @@
 // MariaDB primary + replica (GTID replication): the primary SIGKILLed under INSERT load, the
 // replica promoted 1 s later by the test (as an orchestrator would: STOP SLAVE, RESET SLAVE ALL,
-// read_only OFF), reads on the replica going on meanwhile. Through raw mysql2 PoolCluster
-// defaults (the baseline; writes through of('*', 'ORDER'): the primary, else the next node).
+// read_only OFF), reads on the replica going on meanwhile. Through holdfast's createPoolCluster
+// (writer() / reader()), and through raw mysql2 PoolCluster defaults (the baseline; writes
+// through of('*', 'ORDER'): the primary, else the next node).
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import { createPoolCluster, type PoolCluster } from 'mysql2/promise';
+import { createPoolCluster as createHoldfastCluster } from '../../src/mysql2/promise.js';
+import type { PoolClusterState } from '../../src/mysql2/index.js';
 import { appUser, MariaDbReplication } from '../helpers/servers/MariaDbReplication.js';
 import type { MariaDbServer } from '../helpers/servers/MariaDbServer.js';
 import { type FailoverOutcome, failoverUnderLoad, seconds } from './failoverChaos.js';
+import { invariantNames, watchUnhandledRejections } from './invariants.js';
 import { appliedIds, createWritesTable } from './mysqlChaos.js';
 import { recordScenario } from './recordScenario.js';
 import { runLoad } from './runLoad.js';
@@ -82,6 +86,72 @@ describe('MariaDB primary + replica failover (chaos)', function () {
   function summary(r: ReplicationKillResult): string {
     return `writes: ${r.writes.ledger.summary()}, ${r.lost} acknowledged lost by asynchronous replication, ${r.appliedTwice} applied twice; reads on the replica: ${r.readsOk} ok, ${r.readsFailed} errors`;
   }
+
+  it('holdfast createPoolCluster: reads stay on the replica, writes follow the promotion', async () => {
+    const table = `hf18_hf_writes_${process.pid}`;
+    await createWritesTable(group.primary, table);
+    await group.waitCaughtUp();
+    const rejections = watchUnhandledRejections();
+    const cluster = createHoldfastCluster({ name: 'hf18', checkoutTimeoutMs: 15_000 });
+    // The policy the guide recommends for a failover: short waits, a deadline that covers it.
+    const retry = { baseDelayMs: 100, maxDelayMs: 500, maxRetries: 40, maxElapsedMs: 15_000 };
+    cluster.add('PRIMARY', { ...nodeConfig(group.primary), retry });
+    cluster.add('REPLICA', { ...nodeConfig(group.replica), retry });
+    const warnings: string[] = [];
+    cluster.on('warn', (error: Error) => warnings.push(error.message));
+    const states: PoolClusterState[] = [];
+    const subscription = cluster.state$.subscribe((state) => states.push(state));
+    const writer = cluster.writer();
+    const reader = cluster.reader();
+    let result: ReplicationKillResult;
+    let statuses: string[];
+    try {
+      await cluster.ready();
+      expect(cluster.state).to.include({ status: 'connected', primary: 'PRIMARY' });
+      result = await killPrimary(
+        table,
+        (id) => writer.query(`INSERT INTO ${table} (id) VALUES (?)`, [id]),
+        () => reader.query(`SELECT COUNT(*) FROM ${table}`),
+      );
+      statuses = states.map((s) => s.status);
+      expect(cluster.state).to.include({ status: 'connected', primary: 'REPLICA' });
+    } finally {
+      subscription.unsubscribe();
+      await cluster.end();
+    }
+    const { writes } = result;
+    const { ledger } = writes;
+    expect(result.appliedTwice, `${invariantNames.noDoubleWrite}: ${summary(result)}`).to.equal(0);
+    expect(result.readsFailed, `reads on the replica failed: ${summary(result)}`).to.equal(0);
+    expect(ledger.count('failed'), `writes failed: ${summary(result)}`).to.equal(0);
+    // Only the INSERTs in flight at the kill (one per caller) may be of unknown outcome.
+    expect(ledger.count('outcome-unknown')).to.be.at.most(4);
+    expect(statuses, 'the cluster went read-only, then had a primary again').to.include.members([
+      'read-only',
+      'connected',
+    ]);
+    rejections.assertNone();
+    recordScenario({
+      target: 'mysql',
+      scenario: 'replication: primary killed, holdfast createPoolCluster',
+      injected: `SIGKILL the primary of a GTID primary + replica pair under 4 INSERT callers (writer()) and 2 SELECT callers (reader()); replica promoted ${detectionMs} ms later`,
+      callersSaw: summary(result),
+      recoveryMs: Math.round(writes.recoveryMs),
+      invariants: [invariantNames.noDoubleWrite, invariantNames.noUnhandledRejection],
+      counts: {
+        ...ledger.counts(),
+        lost: result.lost,
+        appliedTwice: result.appliedTwice,
+        readsOk: result.readsOk,
+        readsFailed: result.readsFailed,
+        outageMs: Math.round(writes.outageMs),
+        longestCallMs: Math.round(writes.longestCallMs),
+      },
+    });
+    console.log(
+      `      holdfast createPoolCluster: promotion ${seconds(writes.promotionMs)} after the kill, writes' outage ${seconds(writes.outageMs)}, first write ${Math.round(writes.recoveryMs)} ms after the promotion, longest call ${seconds(writes.longestCallMs)}; ${summary(result)}; errors ${[...ledger.errorCodes].map(([c, n]) => `${c} x${n}`).join(', ')}; warnings ${warnings.length}`,
+    );
+  });
 
   it('baseline: raw mysql2 PoolCluster, primary killed, replica promoted after 1 s', async () => {
     const table = 'hf18_raw_writes';

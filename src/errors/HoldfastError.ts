@@ -14,7 +14,9 @@ export type HoldfastErrorCode =
   | 'ERR_HOLDFAST_ATTEMPT_TIMEOUT'
   | 'ERR_HOLDFAST_QUERY_TIMEOUT'
   // holdfast/mysql2: a pool checkout gave up (server unreachable, pool exhausted, queue full).
-  | 'ERR_HOLDFAST_CHECKOUT';
+  | 'ERR_HOLDFAST_CHECKOUT'
+  // holdfast/mysql2: no node of a pool cluster could take a call in time (no primary, ...).
+  | 'ERR_HOLDFAST_CLUSTER_CHECKOUT';
 
 /**
  * The base of holdfast's errors: a stable `code`, a `name` equal to the class name, the

@@ -5,10 +5,23 @@ import type * as Mysql2 from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import { createConnection } from './createConnection.js';
 import { createPool } from './createPool.js';
+import { createPoolCluster } from './createPoolCluster.js';
 
 export { createConnection, type HoldfastConnectionConfig } from './createConnection.js';
 export { createPool, type PoolConfig } from './createPool.js';
 export { createDatabasePool, type DatabasePool } from './createDatabasePool.js';
+export { createPoolCluster } from './createPoolCluster.js';
+export type { HoldfastPoolCluster } from './cluster/HoldfastPoolCluster.js';
+export type { ClusterNamespace } from './cluster/ClusterNamespace.js';
+export type { PromisePoolCluster, PromiseClusterNamespace } from './cluster/PromisePoolCluster.js';
+export type { PoolClusterOptions, ClusterSelector } from './cluster/PoolClusterOptions.js';
+export type {
+  PoolClusterState,
+  PoolClusterStatus,
+  PoolClusterNodeState,
+} from './cluster/PoolClusterState.js';
+export type { PoolClusterRole } from './cluster/ClusterNode.js';
+export { ClusterCheckoutError } from './cluster/ClusterCheckoutError.js';
 export type {
   CloseOptions,
   DatabasePoolState,
@@ -35,7 +48,6 @@ export { classifyStatement, type StatementInfo } from './classifyStatement.js';
 // mysql2's own, unchanged (typed as mysql2's: the declarations name no package of mysql2's own).
 export const Connection: typeof Mysql2.Connection = mysql.Connection;
 export const PoolConnection: typeof Mysql2.PoolConnection = mysql.PoolConnection;
-export const createPoolCluster: typeof Mysql2.createPoolCluster = mysql.createPoolCluster;
 export const createServer: typeof Mysql2.createServer = mysql.createServer;
 export const escape: typeof Mysql2.escape = mysql.escape;
 export const escapeId: typeof Mysql2.escapeId = mysql.escapeId;
@@ -56,9 +68,10 @@ export const CharsetToEncoding: typeof Mysql2.CharsetToEncoding = mysql.CharsetT
 /** mysql2's module type, with holdfast's factories. */
 export type HoldfastMysql2Module = Omit<
   typeof Mysql2,
-  'createPool' | 'createConnection' | 'connect'
+  'createPool' | 'createConnection' | 'connect' | 'createPoolCluster'
 > & {
   readonly createPool: typeof createPool;
+  readonly createPoolCluster: typeof createPoolCluster;
   readonly createConnection: typeof createConnection;
   readonly connect: typeof createConnection;
 };
@@ -67,6 +80,7 @@ const holdfastMysql2: HoldfastMysql2Module = Object.assign(Object.create(mysql) 
   createPool,
   createConnection,
   connect: createConnection,
+  createPoolCluster,
 });
 // The drop-in needs the shape of mysql2's CommonJS module, whose default export is the module.
 // eslint-disable-next-line no-restricted-syntax

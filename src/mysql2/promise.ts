@@ -9,6 +9,9 @@ import { createPromiseConnection } from './createConnection.js';
 import type { HoldfastConnectionConfig } from './createConnection.js';
 import { type PoolConfig, createPool as createCorePool, promisePool } from './createPool.js';
 import type { HoldfastPromisePool } from './HoldfastPool.js';
+import { createPromisePoolCluster as createPoolCluster } from './createPoolCluster.js';
+
+export { createPoolCluster };
 
 /**
  * `mysql2/promise`'s `createPool`, decorated: mysql2's `PromisePool` whose `.pool` is a
@@ -33,8 +36,6 @@ export function createConnection(
 }
 
 // mysql2/promise's own, unchanged (typed as mysql2's).
-export const createPoolCluster: typeof Mysql2Promise.createPoolCluster =
-  mysqlPromise.createPoolCluster;
 export const escape: typeof Mysql2Promise.escape = mysqlPromise.escape;
 export const escapeId: typeof Mysql2Promise.escapeId = mysqlPromise.escapeId;
 export const format: typeof Mysql2Promise.format = mysqlPromise.format;
@@ -48,14 +49,19 @@ export const Types: typeof Mysql2Promise.Types = mysqlPromise.Types;
 /** mysql2/promise's module type, with holdfast's factories. */
 export type HoldfastMysql2PromiseModule = Omit<
   typeof Mysql2Promise,
-  'createPool' | 'createConnection'
-> & { readonly createPool: typeof createPool; readonly createConnection: typeof createConnection };
+  'createPool' | 'createConnection' | 'createPoolCluster'
+> & {
+  readonly createPool: typeof createPool;
+  readonly createConnection: typeof createConnection;
+  readonly createPoolCluster: typeof createPoolCluster;
+};
 
 const holdfastMysql2Promise: HoldfastMysql2PromiseModule = Object.assign(
   Object.create(mysqlPromise) as typeof Mysql2Promise,
   {
     createPool,
     createConnection,
+    createPoolCluster,
   },
 );
 // The drop-in needs the shape of mysql2/promise's CommonJS module, whose default export is the module.
