@@ -4,7 +4,7 @@
 // rejoins as a replica) before the next scenario.
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
-import { createRedisCluster } from '../../src/ioredis/index.js';
+import { type RedisNodeState, createRedisCluster } from '../../src/ioredis/index.js';
 import { askRedis } from '../helpers/servers/askRedis.js';
 import { RedisClusterGroup } from '../helpers/servers/RedisClusterGroup.js';
 import {
@@ -32,6 +32,9 @@ interface ClusterKillResult {
   /** Failed calls on the keys of the masters that stayed up. */
   readonly othersFailed: number;
   readonly othersOk: number;
+  /** `host:port` of the master killed and of the replica promoted in its place. */
+  readonly killed: string;
+  readonly promoted: string;
 }
 
 describe('Redis Cluster failover (chaos)', function () {
@@ -82,6 +85,8 @@ describe('Redis Cluster failover (chaos)', function () {
     const counter = Number((await askRedis(promoted.port, 'GET', key)) ?? 0);
     return {
       affected,
+      killed: `127.0.0.1:${master.port}`,
+      promoted: `127.0.0.1:${promoted.port}`,
       counter,
       othersFailed: side.ledger.count('failed') + side.ledger.count('outcome-unknown'),
       othersOk: side.ledger.count('acknowledged'),
@@ -146,7 +151,10 @@ describe('Redis Cluster failover (chaos)', function () {
       retry: { baseDelayMs: 100, maxDelayMs: 500, maxRetries: 40, maxElapsedMs: 15_000 },
     });
     const states = recordStates(client.state$);
+    const nodeMaps: ReadonlyMap<string, RedisNodeState>[] = [];
+    client.nodeStates$.subscribe((map) => nodeMaps.push(map));
     let result: ClusterKillResult;
+    let nodesAtEnd: ReadonlyMap<string, RedisNodeState> = new Map();
     try {
       await client.ready();
       // Commands across slots: one key per master, each routed by ioredis to its own master.
@@ -155,6 +163,7 @@ describe('Redis Cluster failover (chaos)', function () {
       expect(await Promise.all(keys.map((key) => client.get(key)))).to.deep.equal(['0', '1', '2']);
       // The last scenario of the file: the killed master stays down.
       result = await killMaster('hf18:holdfast:', (key) => client.incr(key), false);
+      nodesAtEnd = client.nodeStates;
     } finally {
       await client.close();
     }
@@ -169,6 +178,15 @@ describe('Redis Cluster failover (chaos)', function () {
     assertTransitionsAllowed(states.statuses);
     assertEndsConnected(states.statuses);
     await assertHandlesReleased(handles);
+    // Per node: the killed master's connection was seen lost, and the replica promoted in its
+    // place serves as master (roles read again from ioredis's slot map after the failover).
+    const killedStatuses = nodeMaps.map((map) => map.get(result.killed)?.status);
+    expect(killedStatuses, 'the killed master').to.include('lost');
+    expect(killedStatuses, 'the killed master').to.include('connected');
+    expect(nodesAtEnd.get(result.promoted), 'the promoted replica').to.deep.equal({
+      status: 'connected',
+      role: 'master',
+    });
     const lost = Math.max(0, ledger.count('acknowledged') - result.counter);
     recordScenario({
       target: 'redis',

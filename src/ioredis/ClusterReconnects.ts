@@ -22,8 +22,13 @@ export class ClusterReconnects {
   stopError: Error | undefined;
   readonly #clock: Clock;
   readonly #target: string;
+  readonly #baseDelayMs: number;
   #publisher: StatePublisher<ClusterLink> | undefined;
   #isClosed: () => boolean = () => false;
+  #restart: () => void = () => undefined;
+  /** The last cycle used up its retries (not the deadline, budget or a fatal error). */
+  #restartable = false;
+  #cancelRestart: (() => void) | undefined;
   #attempt = 0;
   #cycleStart = 0;
   #previousDelayMs = 0;
@@ -42,6 +47,7 @@ export class ClusterReconnects {
   constructor(resolved: ResolvedRedisClusterOptions) {
     this.#clock = resolved.clock;
     this.#target = resolved.targetName;
+    this.#baseDelayMs = resolved.policy.baseDelayMs;
     this.decider = new RetryDecider({
       policy: resolved.policy,
       classifier: resolved.own.classifier ?? new ErrorClassifier({ tables: ['redis'] }),
@@ -51,10 +57,24 @@ export class ClusterReconnects {
     });
   }
 
-  /** Wires the publisher (created after ioredis's constructor, which already asks nothing). */
-  attach(publisher: StatePublisher<ClusterLink>, isClosed: () => boolean): void {
+  /**
+   * Wires the publisher (created after ioredis's constructor, which already asks nothing).
+   *
+   * @param restart starts a new cycle (the cluster's `connect()`)
+   */
+  attach(
+    publisher: StatePublisher<ClusterLink>,
+    isClosed: () => boolean,
+    restart: () => void,
+  ): void {
     this.#publisher = publisher;
     this.#isClosed = isClosed;
+    this.#restart = restart;
+  }
+
+  /** True when waiting calls may outlive the failed cycle (it used up its retries; ADR 0019). */
+  get restartable(): boolean {
+    return this.#restartable;
   }
 
   /** `clusterRetryStrategy`: the wait before ioredis connects again, or null to end. */
@@ -78,6 +98,7 @@ export class ClusterReconnects {
     });
     if (decision.type === 'stop') {
       this.stopError = decision.thrown as Error;
+      this.#restartable = decision.cause === 'retries';
       this.#next = undefined;
       return null;
     }
@@ -130,6 +151,7 @@ export class ClusterReconnects {
           this.stopError = error;
           publisher.emit({ type: 'gave-up', error, attempts: this.#attempt });
           this.#set({ status: 'failed', error });
+          if (this.#restartable) this.#restartForWaiters(publisher);
         }
         return;
       default:
@@ -139,6 +161,7 @@ export class ClusterReconnects {
 
   /** After `close()`: `closed`, and the streams complete. */
   close(): void {
+    this.#cancelRestart?.();
     const publisher = this.#publisher;
     if (publisher === undefined || publisher.state.status === 'closed') return;
     this.#set({ status: 'closed' });
@@ -146,7 +169,30 @@ export class ClusterReconnects {
     publisher.completeEvents();
   }
 
+  /**
+   * As the single-node manager does (ConnectLoop, ADRs 0017 and 0019): `ready()` calls that the
+   * failed cycle did not fail (they have not had a full chance yet) outlive it; the next cycle
+   * starts after the base delay, unless one started sooner (a command, `connect()`) or the
+   * cluster closed.
+   */
+  #restartForWaiters(publisher: StatePublisher<ClusterLink>): void {
+    const waiting = publisher.waiters.size;
+    if (waiting === 0) return;
+    const delayMs = this.#baseDelayMs;
+    publisher.emit({ type: 'restart-scheduled', delayMs, waiting });
+    const handle = this.#clock.setTimeout(() => {
+      this.#cancelRestart = undefined;
+      if (publisher.state.status === 'failed' && publisher.waiters.size > 0) this.#restart();
+    }, delayMs);
+    this.#cancelRestart = () => {
+      this.#cancelRestart = undefined;
+      this.#clock.clearTimeout(handle);
+    };
+  }
+
   #startCycle(): void {
+    this.#cancelRestart?.();
+    this.#restartable = false;
     this.#attempt = 0;
     this.#previousDelayMs = 0;
     this.#cycleStart = this.#clock.now();

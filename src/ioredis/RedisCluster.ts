@@ -7,12 +7,15 @@ import type {
   Redis,
 } from 'ioredis';
 import type { Observable } from 'rxjs';
+import type { ReplyMappingFromClusterOptions } from 'ioredis/built/types.js';
 import type { ReadyOptions } from '../connection/ConnectionManagerOptions.js';
 import type { ConnectionEvent } from '../connection/ConnectionEvent.js';
 import type { ConnectionState } from '../connection/ConnectionState.js';
 import { StatePublisher } from '../connection/StatePublisher.js';
 import { readyRefusal, waitForOutcome } from '../connection/waitForOutcome.js';
+import { nominalScheduleMs } from '../backoff/nominalScheduleMs.js';
 import { ClosedError } from '../errors/ClosedError.js';
+import { waitsAreInstant } from '../internal/instantMode.js';
 import { requirePeer } from '../internal/requirePeer.js';
 import type { RetryPolicy } from '../retry/RetryOptions.js';
 import {
@@ -20,7 +23,9 @@ import {
   type ClusterRetryHost,
   guardClusterCommand,
 } from './clusterCommandRetry.js';
+import { ClusterNodeStates, type NodeSource } from './ClusterNodeStates.js';
 import { ClusterReconnects } from './ClusterReconnects.js';
+import type { RedisNodeState } from './RedisNodeState.js';
 import { idempotentView } from './idempotentView.js';
 import {
   type RedisClusterOptions,
@@ -64,8 +69,11 @@ export class RedisCluster extends Cluster {
   readonly policy: RetryPolicy;
   readonly #publisher: StatePublisher<ClusterLink>;
   readonly #reconnects: ClusterReconnects;
+  readonly #nodes: ClusterNodeStates;
   readonly #host: ClusterRetryHost;
   readonly #guarded = new WeakSet<Command>();
+  readonly #startupNodes: ClusterNode[];
+  readonly #options: RedisClusterOptions;
   #closed: ClosedError | undefined;
   #idempotent: IoredisCluster | undefined;
   #closing: Promise<void> | undefined;
@@ -79,9 +87,17 @@ export class RedisCluster extends Cluster {
     } as ClusterOptions & { redisOptions?: { replyMapping?: 'legacy' } });
     this.targetName = resolved.targetName;
     this.policy = resolved.policy;
+    this.#startupNodes = startupNodes;
+    this.#options = options;
     this.#reconnects = reconnects;
     this.#publisher = new StatePublisher<ClusterLink>(resolved.targetName, () => undefined);
-    reconnects.attach(this.#publisher, () => this.#closed !== undefined);
+    reconnects.attach(
+      this.#publisher,
+      () => this.#closed !== undefined,
+      () => {
+        this.connect().catch(() => undefined);
+      },
+    );
     this.#host = {
       decider: reconnects.decider,
       clock: resolved.clock,
@@ -90,11 +106,15 @@ export class RedisCluster extends Cluster {
       delays: this.options as unknown as ClusterRetryDelays,
       written: new WeakSet<Command>(),
     };
+    this.#nodes = new ClusterNodeStates(this as unknown as NodeSource);
     for (const status of ['connecting', 'ready', 'reconnecting', 'end'] as const) {
       this.on(status, () => {
         reconnects.onStatus(status);
       });
     }
+    this.on('end', () => {
+      if (this.#closed !== undefined) this.#nodes.complete();
+    });
     this.on('+node', (node: Redis) => {
       this.#markWrites(node);
     });
@@ -123,6 +143,26 @@ export class RedisCluster extends Cluster {
   }
 
   /**
+   * The state of each node connection, keyed `host:port` as ioredis keys its nodes (`+node`,
+   * `cluster.nodes()`); a new map on every change, replayed to each subscriber; completes after
+   * `close()`. A node's own `ready()`:
+   * `firstValueFrom(cluster.nodeStates$.pipe(filter((m) => m.get(key)?.status === 'connected')))`.
+   *
+   * @example
+   * cluster.nodeStates$.subscribe((nodes) => {
+   *   for (const [key, node] of nodes) console.log(key, node.role, node.status);
+   * });
+   */
+  get nodeStates$(): Observable<ReadonlyMap<string, RedisNodeState>> {
+    return this.#nodes.states$;
+  }
+
+  /** The node connections' states now (a snapshot; `nodeStates$` for changes). */
+  get nodeStates(): ReadonlyMap<string, RedisNodeState> {
+    return this.#nodes.states;
+  }
+
+  /**
    * This cluster, for commands the caller vouches may run twice: one sent through it is retried
    * after its node connection closed instead of failing with `OutcomeUnknownError`.
    *
@@ -146,6 +186,7 @@ export class RedisCluster extends Cluster {
     if (this.#closed !== undefined) throw this.#closed;
     if (this.status === 'wait' || this.status === 'end') this.connect().catch(() => undefined);
     const publisher = this.#publisher;
+    const reconnects = this.#reconnects;
     const closed = (): Error => this.#closed ?? new ClosedError(`${this.targetName} is closed.`);
     await waitForOutcome(
       {
@@ -156,13 +197,30 @@ export class RedisCluster extends Cluster {
         waiters: publisher.waiters,
         clock: this.#host.clock,
         closedError: closed,
-        // ready() ends with the cycle: a failed cycle is not restarted for waiting calls.
-        waitLimitMs: 0,
-        mayRestart: () => false,
+        // A call fails after a full chance (ADR 0019), its limit the policy's nominal schedule.
+        waitLimitMs: waitsAreInstant() ? 0 : nominalScheduleMs(this.policy),
+        mayRestart: () => reconnects.restartable,
       },
       options,
     );
     return this;
+  }
+
+  /**
+   * A new holdfast cluster with the same startup nodes, options and policy, `overrideOptions`
+   * applied (ioredis's own would build a plain `Cluster` driven by this one's reconnect
+   * decisions). `RedisSharedStore` subscribes on one.
+   *
+   * @throws {ConfigurationError} an override holdfast owns
+   */
+  override duplicate<Override extends Partial<RedisClusterOptions> | undefined = undefined>(
+    overrideStartupNodes: ClusterNode[] = [],
+    overrideOptions?: Override,
+  ): RedisCluster & IoredisCluster<ReplyMappingFromClusterOptions<'legacy', Override>> {
+    const nodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.#startupNodes;
+    const copy = new RedisCluster(nodes, { ...this.#options, ...overrideOptions });
+    return copy as RedisCluster &
+      IoredisCluster<ReplyMappingFromClusterOptions<'legacy', Override>>;
   }
 
   /** Quits every node and ends the cluster: waiting commands fail with `ClosedError`. Idempotent. */

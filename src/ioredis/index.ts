@@ -23,3 +23,4 @@ export {
   ownedClusterOptions,
 } from './resolveRedisClusterOptions.js';
 export { createRedisCluster } from './createRedisCluster.js';
+export type { RedisNodeRole, RedisNodeState, RedisNodeStatus } from './RedisNodeState.js';

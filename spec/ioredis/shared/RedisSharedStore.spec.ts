@@ -70,7 +70,7 @@ describe('RedisSharedStore', () => {
     it('pass the prefixed keys, then the arguments, with whole milliseconds', async () => {
       const fake = fakeClient(['open', '900', '1000', 'a']);
       const store = new RedisSharedStore({ client: fake.client, prefix: 'svc:' });
-      const keys = ['svc:db:state', 'svc:db:failures'];
+      const keys = ['svc:{db}:state', 'svc:{db}:failures'];
       await store.read('db');
       await store.open('db', 999.2, 'a');
       await store.isolate('db', 'a');
@@ -91,7 +91,7 @@ describe('RedisSharedStore', () => {
           name: 'holdfastCircuitFailure',
           args: [...keys, 3, 10_000, 5000, 'a', 'svc:circuit-changes', 'db'],
         },
-        { name: 'del', args: ['svc:db:failures'] },
+        { name: 'del', args: ['svc:{db}:failures'] },
       ]);
     });
   });

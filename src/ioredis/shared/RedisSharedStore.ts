@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type {
   SharedBreakerStore,
   SharedCircuitChange,
@@ -18,18 +18,19 @@ import { applyBudgetScript } from './sharedBudgetScripts.js';
 
 export interface RedisSharedStoreOptions {
   /**
-   * The client the scripts run on: a holdfast client (`createRedisClient`), or a plain ioredis
-   * one with `enableOfflineQueue: false` and a `commandTimeout`. Either way each request is
-   * bounded by the breaker's or budget's `shared.timeoutMs`, after which it falls back to local state.
+   * The client the scripts run on: a holdfast client (`createRedisClient`, `createRedisCluster`),
+   * or a plain ioredis `Redis` or `Cluster` with `enableOfflineQueue: false` and a
+   * `commandTimeout`. Either way each request is bounded by the breaker's or budget's
+   * `shared.timeoutMs`, after which it falls back to local state.
    */
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
   /** Prefix of every key and of the channel; use one per service. @default 'holdfast:' */
   readonly prefix?: string;
   /**
    * The connection that listens for changes (pub/sub needs its own). `false`: no push, changes
    * are read on `acquire()` every `syncIntervalMs`. @default client.duplicate(), made on first use
    */
-  readonly subscriber?: Redis | false;
+  readonly subscriber?: Redis | Cluster | false;
 }
 
 type Reply = readonly (string | number)[];
@@ -60,7 +61,10 @@ const scripts = [readScript, openScript, isolateScript, closeScript, recordFailu
  * A `SharedBreakerStore` and `SharedBudgetStore` in Redis: every operation is one atomic Lua
  * script (one round trip), an open breaker is a hash whose TTL is the break (no process clock
  * is trusted), and every change is published on `<prefix>circuit-changes` so the other
- * processes follow at once. A budget is one key, `<prefix><key>:budget`, with a TTL.
+ * processes follow at once. A breaker's two keys, `<prefix>{<key>}:state` and
+ * `<prefix>{<key>}:failures`, share a hash tag, so that on a Redis Cluster they live in one slot
+ * and its scripts run there (a script may only touch keys of one slot). A budget is one key,
+ * `<prefix><key>:budget`, with a TTL.
  *
  * @example
  * const store = new RedisSharedStore({ client: new Redis({ enableOfflineQueue: false }) });
@@ -79,7 +83,9 @@ export class RedisSharedStore implements SharedBreakerStore, SharedBudgetStore {
   constructor(options: RedisSharedStoreOptions) {
     this.prefix = options.prefix ?? 'holdfast:';
     this.channel = `${this.prefix}circuit-changes`;
-    this.#subscriber = options.subscriber;
+    // A Cluster has every member the store uses (scripts, GET/DEL, pub/sub, duplicate()) under the
+    // same names as a Redis; it is handled as one.
+    this.#subscriber = options.subscriber as Redis | false | undefined;
     const client = options.client as Scripted & Redis;
     commands.forEach((name, index) => {
       if (typeof (client as Partial<Scripted>)[name] !== 'function') {
@@ -201,7 +207,8 @@ export class RedisSharedStore implements SharedBreakerStore, SharedBudgetStore {
   }
 
   #keys(key: string): [string, string] {
-    return [`${this.prefix}${key}:state`, `${this.prefix}${key}:failures`];
+    // The hash tag: one slot for both (everything before the `}` is common to the two names).
+    return [`${this.prefix}{${key}}:state`, `${this.prefix}{${key}}:failures`];
   }
 
   #subscriberConnection(): Redis | false {
