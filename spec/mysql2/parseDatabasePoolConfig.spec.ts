@@ -129,6 +129,19 @@ describe('parseDatabasePoolConfig', () => {
       expect(typo.message).to.not.include(testPasswords.mysql);
     });
 
+    it('turns the probe off for a stream factory without an address, never with one', () => {
+      const stream = (): never => {
+        throw new Error('not called');
+      };
+      expect(parseDatabasePoolConfig({ stream }, {}).manager).to.include({ probe: false });
+      for (const address of [{ host: 'db' }, { socketPath: '/run/mysqld.sock' }]) {
+        expect(parseDatabasePoolConfig({ stream, ...address }, {}).manager).not.to.have.property(
+          'probe',
+        );
+      }
+      expect(parseDatabasePoolConfig({ host: 'db' }, {}).manager).not.to.have.property('probe');
+    });
+
     it('describes a URI target without its password, and refuses a URI that does not parse', () => {
       const config = parseDatabasePoolConfig(
         { uri: `mysql://app:${testPasswords.mysql}@db.internal:3307/shop` },

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import type { Socket } from 'node:net';
+import { first } from 'rxjs';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
@@ -79,10 +80,13 @@ export class TargetGate implements StatementHost {
     if (this.#connections > 0) return;
     const status = this.manager.state.status;
     if (status === 'connecting' || status === 'retrying') {
-      const settled = (): void => {
-        this.#closeWhenUnused(onClosed);
-      };
-      this.manager.ready().then(settled, settled);
+      // Watch the loop rather than wait on it: a waiting ready() would count as a caller, and
+      // get a restarted cycle (ADR 0019) that nobody needs once the last connection is gone.
+      this.manager.state$
+        .pipe(first((state) => state.status !== 'connecting' && state.status !== 'retrying'))
+        .subscribe(() => {
+          this.#closeWhenUnused(onClosed);
+        });
       return;
     }
     onClosed();

@@ -103,6 +103,9 @@ export function parseDatabasePoolConfig(
     clock,
   };
   for (const key of managerKeys) if (given[key] !== undefined) manager[key] = given[key];
+  // A user's own `stream` factory opens its sockets wherever it likes: without a named address
+  // the target's `localhost:3306` is a guess, and probing it could watch another server.
+  if (driverOptions.stream !== undefined && !namesAddress(driverOptions)) manager.probe = false;
   return {
     name,
     driverOptions: Object.freeze({
@@ -157,6 +160,12 @@ function classifierOf(rules: unknown, where: string): ErrorClassifier {
     tables: ['mysql'],
     ...(rules === undefined ? {} : { rules: rules as readonly ClassifierRule[] }),
   });
+}
+
+function namesAddress(options: Readonly<Record<string, unknown>>): boolean {
+  return (
+    options.host !== undefined || options.socketPath !== undefined || options.uri !== undefined
+  );
 }
 
 /** Span and metric attributes; a URI is parsed only for its host, port and database. */
