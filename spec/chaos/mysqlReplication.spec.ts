@@ -50,20 +50,30 @@ describe('MariaDB primary + replica failover (chaos)', function () {
     await group.stop();
   });
 
-  /** INSERTs through `insert`, SELECTs through `select`; kill the primary, promote the replica. */
+  /**
+   * INSERTs through `insert`, SELECTs through `select`; kill the primary (or, for a planned
+   * switchover, make it read-only and let the replica catch up), then promote the replica.
+   */
   async function killPrimary(
     table: string,
     insert: (id: string) => Promise<unknown>,
     select: () => Promise<unknown>,
+    switchover = false,
   ): Promise<ReplicationKillResult> {
     const reads = runLoad({ concurrency: 2, pauseMs: 5, write: () => select() });
     let writes: FailoverOutcome;
     try {
       writes = await failoverUnderLoad({
         write: insert,
-        fault: () => group.primary.kill(),
+        fault: switchover
+          ? () =>
+              group.onPrimary(async (c) => {
+                await c.query('SET GLOBAL read_only = ON');
+              })
+          : () => group.primary.kill(),
         promoted: async () => {
           await delay(detectionMs);
+          if (switchover) await group.waitCaughtUp();
           await group.promoteReplica();
         },
       });
@@ -87,16 +97,22 @@ describe('MariaDB primary + replica failover (chaos)', function () {
     return `writes: ${r.writes.ledger.summary()}, ${r.lost} acknowledged lost by asynchronous replication, ${r.appliedTwice} applied twice; reads on the replica: ${r.readsOk} ok, ${r.readsFailed} errors`;
   }
 
-  it('holdfast createPoolCluster: reads stay on the replica, writes follow the promotion', async () => {
+  /** holdfast's cluster over the pair, with the policy the guide recommends for a failover. */
+  function holdfastCluster(): ReturnType<typeof createHoldfastCluster> {
+    const cluster = createHoldfastCluster({ name: 'hf18', checkoutTimeoutMs: 15_000 });
+    const retry = { baseDelayMs: 100, maxDelayMs: 500, maxRetries: 40, maxElapsedMs: 15_000 };
+    cluster.add('PRIMARY', { ...nodeConfig(group.primary), retry });
+    cluster.add('REPLICA', { ...nodeConfig(group.replica), retry });
+    return cluster;
+  }
+
+  /** Runs the scenario through holdfast's writer() and reader(); asserts and records it. */
+  async function throughHoldfast(switchover: boolean): Promise<ReplicationKillResult> {
     const table = `hf18_hf_writes_${process.pid}`;
     await createWritesTable(group.primary, table);
     await group.waitCaughtUp();
     const rejections = watchUnhandledRejections();
-    const cluster = createHoldfastCluster({ name: 'hf18', checkoutTimeoutMs: 15_000 });
-    // The policy the guide recommends for a failover: short waits, a deadline that covers it.
-    const retry = { baseDelayMs: 100, maxDelayMs: 500, maxRetries: 40, maxElapsedMs: 15_000 };
-    cluster.add('PRIMARY', { ...nodeConfig(group.primary), retry });
-    cluster.add('REPLICA', { ...nodeConfig(group.replica), retry });
+    const cluster = holdfastCluster();
     const warnings: string[] = [];
     cluster.on('warn', (error: Error) => warnings.push(error.message));
     const states: PoolClusterState[] = [];
@@ -104,7 +120,6 @@ describe('MariaDB primary + replica failover (chaos)', function () {
     const writer = cluster.writer();
     const reader = cluster.reader();
     let result: ReplicationKillResult;
-    let statuses: string[];
     try {
       await cluster.ready();
       expect(cluster.state).to.include({ status: 'connected', primary: 'PRIMARY' });
@@ -112,8 +127,8 @@ describe('MariaDB primary + replica failover (chaos)', function () {
         table,
         (id) => writer.query(`INSERT INTO ${table} (id) VALUES (?)`, [id]),
         () => reader.query(`SELECT COUNT(*) FROM ${table}`),
+        switchover,
       );
-      statuses = states.map((s) => s.status);
       expect(cluster.state).to.include({ status: 'connected', primary: 'REPLICA' });
     } finally {
       subscription.unsubscribe();
@@ -122,19 +137,22 @@ describe('MariaDB primary + replica failover (chaos)', function () {
     const { writes } = result;
     const { ledger } = writes;
     expect(result.appliedTwice, `${invariantNames.noDoubleWrite}: ${summary(result)}`).to.equal(0);
-    expect(result.readsFailed, `reads on the replica failed: ${summary(result)}`).to.equal(0);
+    expect(result.readsFailed, `reads failed: ${summary(result)}`).to.equal(0);
     expect(ledger.count('failed'), `writes failed: ${summary(result)}`).to.equal(0);
-    // Only the INSERTs in flight at the kill (one per caller) may be of unknown outcome.
-    expect(ledger.count('outcome-unknown')).to.be.at.most(4);
-    expect(statuses, 'the cluster went read-only, then had a primary again').to.include.members([
-      'read-only',
-      'connected',
-    ]);
+    // Only the INSERTs in flight at the kill (one per caller) may be of unknown outcome; a
+    // switchover refuses writes (1290) without running them.
+    expect(ledger.count('outcome-unknown')).to.be.at.most(switchover ? 0 : 4);
+    if (switchover) expect(result.lost, 'acknowledged writes lost').to.equal(0);
+    expect(
+      states.map((s) => s.status),
+      'the cluster went read-only, then had a primary again',
+    ).to.include.members(['read-only', 'connected']);
     rejections.assertNone();
+    const what = switchover ? 'planned switchover' : 'primary killed';
     recordScenario({
       target: 'mysql',
-      scenario: 'replication: primary killed, holdfast createPoolCluster',
-      injected: `SIGKILL the primary of a GTID primary + replica pair under 4 INSERT callers (writer()) and 2 SELECT callers (reader()); replica promoted ${detectionMs} ms later`,
+      scenario: `replication: ${what}, holdfast createPoolCluster`,
+      injected: `${switchover ? 'SET GLOBAL read_only = ON on the primary' : 'SIGKILL the primary'} of a GTID primary + replica pair under 4 INSERT callers (writer()) and 2 SELECT callers (reader()); replica promoted ${detectionMs} ms later`,
       callersSaw: summary(result),
       recoveryMs: Math.round(writes.recoveryMs),
       invariants: [invariantNames.noDoubleWrite, invariantNames.noUnhandledRejection],
@@ -149,8 +167,17 @@ describe('MariaDB primary + replica failover (chaos)', function () {
       },
     });
     console.log(
-      `      holdfast createPoolCluster: promotion ${seconds(writes.promotionMs)} after the kill, writes' outage ${seconds(writes.outageMs)}, first write ${Math.round(writes.recoveryMs)} ms after the promotion, longest call ${seconds(writes.longestCallMs)}; ${summary(result)}; errors ${[...ledger.errorCodes].map(([c, n]) => `${c} x${n}`).join(', ')}; warnings ${warnings.length}`,
+      `      holdfast createPoolCluster, ${what}: promotion ${seconds(writes.promotionMs)} after the fault, writes' outage ${seconds(writes.outageMs)}, first write ${Math.round(writes.recoveryMs)} ms after the promotion, longest call ${seconds(writes.longestCallMs)}; ${summary(result)}; errors ${[...ledger.errorCodes].map(([c, n]) => `${c} x${n}`).join(', ')}; warnings ${warnings.length}`,
     );
+    return result;
+  }
+
+  it('holdfast createPoolCluster, primary killed: reads stay on the replica, writes follow the promotion', async () => {
+    await throughHoldfast(false);
+  });
+
+  it('holdfast createPoolCluster, planned switchover: writes refused as read-only go to the promoted server', async () => {
+    await throughHoldfast(true);
   });
 
   it('baseline: raw mysql2 PoolCluster, primary killed, replica promoted after 1 s', async () => {

@@ -57,6 +57,27 @@ describe('HoldfastPoolCluster', () => {
       await cluster.close();
     });
 
+    it('names each node pool <cluster>/<id> unless its config names it', () => {
+      const configs: unknown[] = [];
+      const cluster = new HoldfastPoolCluster(
+        parsePoolClusterOptions({ name: 'shop' }),
+        (id, c) => {
+          configs.push(c);
+          return new FakeNodePool(id, 0).asPool();
+        },
+      );
+      cluster.add('PRIMARY', { host: 'a' });
+      cluster.add('REPLICA', { host: 'b', pool_name: 'reports' });
+      cluster.add('OLAP', 'mysql://app@c/shop');
+      cluster.add({ host: 'd' });
+      expect(configs).to.deep.equal([
+        { host: 'a', name: 'shop/PRIMARY' },
+        { host: 'b', pool_name: 'reports' },
+        { uri: 'mysql://app@c/shop', name: 'shop/OLAP' },
+        { host: 'd', name: 'shop/CLUSTER::1' },
+      ]);
+    });
+
     it('connects every node on first use and resolves ready() once a node accepts writes', async () => {
       const { cluster, node } = makeCluster({ PRIMARY: 0, REPLICA: 1 });
       const seen: PoolClusterState[] = [];

@@ -107,10 +107,13 @@ export class HoldfastPoolCluster extends EventEmitter {
       nodeConfig = config ?? {};
     }
     if (this.#nodes.some((node) => node.id === nodeId)) return;
+    const name = `${this.name}/${nodeId}`;
     const named =
       typeof nodeConfig === 'string'
-        ? { uri: nodeConfig, name: `${this.name}/${nodeId}` }
-        : { name: `${this.name}/${nodeId}`, ...nodeConfig };
+        ? { uri: nodeConfig, name }
+        : ['name', 'pool_name', 'poolName'].some((key) => key in nodeConfig)
+          ? nodeConfig
+          : { ...nodeConfig, name };
     const node = new ClusterNode(nodeId, this.#createPool(nodeId, named), {
       options: this.#options,
       changed: () => {
