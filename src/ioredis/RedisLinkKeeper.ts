@@ -3,18 +3,15 @@ import { type Observable, Subject, defer, filter, map, of } from 'rxjs';
 import { ConnectionManager } from '../connection/ConnectionManager.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
-import { safeInvoke } from '../internal/safeInvoke.js';
 import { abortReason } from '../internal/sleep.js';
 import type { Logger } from '../telemetry/Logger.js';
-import { describeError } from '../telemetry/redact.js';
 import { safeLogger } from '../telemetry/safeLogger.js';
 import { adviseOnAuthFailure } from './adviseOnAuthFailure.js';
 import { CommandWatchdog } from './CommandWatchdog.js';
+import { ConnectionErrors } from './ConnectionErrors.js';
 import { fromIoredisError } from './fromIoredisError.js';
 import { type IoredisInternals, internals } from './ioredisInternals.js';
-import { lostConnectionError } from './lostConnectionError.js';
 import { quitThenDrop } from './quitThenDrop.js';
-import type { RedisConnectionError } from './RedisConnectionError.js';
 import { RefusedCommands } from './RefusedCommands.js';
 import { type RedisLink, redisManagerOptions } from './redisManagerOptions.js';
 import type { ResolvedRedisClientOptions } from './resolveRedisClientOptions.js';
@@ -47,16 +44,13 @@ export class RedisLinkKeeper {
   readonly #client: KeptClient;
   readonly #resolved: ResolvedRedisClientOptions;
   readonly #clock: Clock;
-  /** The user's logger, redacting (and pino-aware); undefined without one. */
-  readonly #logger: Logger | undefined;
   readonly #watchdog: CommandWatchdog;
   readonly #linkLost = new Subject<{ link: RedisLink; error: Error }>();
   readonly #inFlight: InFlightContext;
+  readonly #errors: ConnectionErrors;
   #manager: ConnectionManager<RedisLink>;
   #link: RedisLink | undefined;
   #epoch = 0;
-  #lastError: unknown;
-  #timedOut = false;
   /** Set by `close()`: nothing reconnects any more. */
   #closed: ClosedError | undefined;
   #closing: Promise<void> | undefined;
@@ -69,11 +63,14 @@ export class RedisLinkKeeper {
     this.#resolved = resolved;
     this.targetName = resolved.targetName;
     this.#clock = resolved.own.clock ?? systemClock;
-    this.#logger = resolved.own.logger === undefined ? undefined : safeLogger(resolved.own.logger);
+    // The user's logger, redacting (and pino-aware); undefined without one.
+    const logger: Logger | undefined =
+      resolved.own.logger === undefined ? undefined : safeLogger(resolved.own.logger);
+    this.#errors = new ConnectionErrors(this.targetName, resolved.commandTimeoutMs, logger);
     this.#inFlight = {
       targetName: this.targetName,
-      logger: this.#logger,
-      closeError: (command) => this.#closeError(command),
+      logger,
+      closeError: (command) => this.#errors.lost(command),
       newCommand: client.newCommand,
     };
     this.#watchdog = new CommandWatchdog(client.redis, {
@@ -81,7 +78,7 @@ export class RedisLinkKeeper {
       commandTimeoutMs: resolved.commandTimeoutMs,
       healthCheckIntervalMs: resolved.healthCheckIntervalMs,
       onTimeout: () => {
-        this.#timedOut = true;
+        this.#errors.timedOut = true;
         this.#dropSocket();
       },
     });
@@ -102,16 +99,9 @@ export class RedisLinkKeeper {
     return this.#closed === undefined && !this.#endedByUser;
   }
 
-  /** An `error` event of ioredis: kept as the reason of the next failed connect, logged at debug. */
+  /** An `error` event of ioredis. */
   onError(error: unknown): void {
-    this.#lastError = error;
-    const logger = this.#logger;
-    if (logger?.debug === undefined) return;
-    safeInvoke(() =>
-      logger.debug?.(`ioredis error on ${this.targetName}: ${describeError(error)}`, {
-        target: this.targetName,
-      }),
-    );
+    this.#errors.note(error);
   }
 
   /** A new loop after the user's `disconnect()` (their `connect()`); refuses after `close()`. */
@@ -163,12 +153,9 @@ export class RedisLinkKeeper {
   }
 
   /**
-   * ioredis's `setStatus`: returns true when the keeper took the change over. `close` is the
-   * first step of ioredis's close handler, before it looks at its queues: unless the user or
-   * `close()` ended the client, the unanswered commands are taken out of ioredis's hands (safe
-   * ones go to the front of the offline queue, the others fail with `OutcomeUnknownError`). `end`
-   * while the loop goes on is turned into `reconnecting` (or `wait` once a cycle gave up):
-   * commands keep waiting in the offline queue, as during ioredis's own reconnect wait.
+   * ioredis's `setStatus`; true when the keeper took the change over. `close` (the first step of
+   * ioredis's close handler) takes the unanswered commands over; `end` while the loop goes on
+   * becomes `reconnecting` (`wait` once a cycle gave up): commands keep waiting, as in ioredis.
    */
   onStatus(status: string): boolean {
     if (status === 'close') {
@@ -181,11 +168,7 @@ export class RedisLinkKeeper {
     return true;
   }
 
-  /**
-   * ioredis's `handleReconnection` (an error reply): true when the keeper took it. A READONLY
-   * reply means the node is a replica (a failover, a stale sentinel); the command was refused
-   * unrun, so it is sent again, first, on the connection holdfast makes now.
-   */
+  /** ioredis's `handleReconnection` (an error reply); true on READONLY: reconnect, resend first. */
   onReplyError(error: Error, item: QueuedCommand): boolean {
     if (!this.reconnects || this.#client.redis.status !== 'ready') return false;
     if (!this.#refused.keep(error, item)) return false;
@@ -232,7 +215,7 @@ export class RedisLinkKeeper {
   /** One connect attempt of the manager: ioredis's own `connect()` on this same instance. */
   async #open(signal: AbortSignal): Promise<RedisLink> {
     if (signal.aborted) throw abortReason(signal);
-    this.#lastError = undefined;
+    this.#errors.cause = undefined;
     const onAbort = (): void => {
       this.#dropSocket();
     };
@@ -244,13 +227,13 @@ export class RedisLinkKeeper {
       if (isAborted(signal)) throw abortReason(signal);
       // connect() rejects with "Connection is closed." whatever happened; the `error` event
       // before it says what did (ECONNREFUSED, WRONGPASS ...).
-      throw adviseOnAuthFailure(fromIoredisError(this.#lastError ?? error, 'connect'));
+      throw adviseOnAuthFailure(fromIoredisError(this.#errors.cause ?? error, 'connect'));
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
     const link = { epoch: (this.#epoch += 1) };
     this.#link = link;
-    this.#timedOut = false;
+    this.#errors.timedOut = false;
     this.#watchdog.start();
     return link;
   }
@@ -280,7 +263,7 @@ export class RedisLinkKeeper {
             filter((lost) => lost.link === link),
             map((lost) => lost.error),
           )
-        : of(this.#closeError('connection')),
+        : of(this.#errors.lost('connection')),
     );
   }
 
@@ -299,19 +282,10 @@ export class RedisLinkKeeper {
     base.flushQueue.call(redis, error, { offlineQueue: true, commandQueue: false });
   }
 
-  /** What a command in flight (or the link) failed with when the connection was lost. */
-  #closeError(command: string): RedisConnectionError {
-    return lostConnectionError(
-      {
-        targetName: this.targetName,
-        timedOut: this.#timedOut,
-        commandTimeoutMs: this.#resolved.commandTimeoutMs,
-        cause: this.#lastError,
-      },
-      command,
-    );
-  }
-
+  /**
+   * Unless the user or `close()` ended the client, the unanswered commands are taken out of
+   * ioredis's hands: safe ones to the front of the offline queue, the others `OutcomeUnknownError`.
+   */
   #onSocketClose(): void {
     const redis = this.#client.redis;
     const self = internals(redis);
@@ -321,7 +295,7 @@ export class RedisLinkKeeper {
     const lost = this.#link;
     this.#link = undefined;
     if (lost !== undefined) {
-      const error = this.#refused.takeReply() ?? this.#closeError('connection');
+      const error = this.#refused.takeReply() ?? this.#errors.lost('connection');
       // After ioredis's close handler has run: the manager then reconnects at once.
       process.nextTick(() => {
         this.#linkLost.next({ link: lost, error });
