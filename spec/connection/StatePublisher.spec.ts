@@ -3,13 +3,24 @@ import type { ConnectionEvent } from '../../src/connection/ConnectionEvent.js';
 import { StatePublisher } from '../../src/connection/StatePublisher.js';
 
 describe('StatePublisher', () => {
+  let made: StatePublisher<string>[] = [];
   function make() {
     const changes: string[] = [];
     const publisher = new StatePublisher<string>('mysql-main', (status, previous) =>
       changes.push(`${previous}->${status}`),
     );
+    made.push(publisher);
     return { publisher, changes };
   }
+  // Closed like a manager's, so that spec/helpers/liveManagers.ts sees nothing left open.
+  afterEach(() => {
+    for (const publisher of made) {
+      if (publisher.state.status !== 'idle' && publisher.state.status !== 'closed') {
+        publisher.set({ status: 'closed' });
+      }
+    }
+    made = [];
+  });
 
   describe('set()', () => {
     it('publishes an allowed move to the snapshot, state$, events$, waiters and telemetry', () => {

@@ -17,6 +17,7 @@ import { isHoldfastError } from '../../src/errors/HoldfastError.js';
 import mysql, { createPool } from '../../src/mysql2/index.js';
 import { FaultProxy } from '../../src/testing/FaultProxy.js';
 import { rawQuery } from '../chaos/mysqlChaos.js';
+import { eventually } from '../helpers/eventually.js';
 
 const shared = { host: '127.0.0.1', port: 3306 } as const;
 // Per run, so that two runs against the shared server never share a table.
@@ -187,6 +188,10 @@ describe('holdfast/mysql2 under the MySQL libraries (integration, FaultProxy)', 
 
       afterEach(async () => {
         await client.close();
+        // Knex's destroy() and Sequelize's close() resolve before their connections' sockets
+        // have closed: cut by the proxy's close, they would look lost, and the createConnection
+        // gate would reconnect to a closed port for a cycle, into the specs that follow.
+        await eventually(() => proxy.stats().connections.active === 0, 5000, 5);
         await proxy.close();
       });
 

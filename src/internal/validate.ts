@@ -52,6 +52,20 @@ export function expectInteger(name: string, value: unknown, min: number): number
   return value;
 }
 
+/** A duration in whole ms a timer can hold: [min, 2^31 - 1] (Node fires a longer one at once). */
+export function expectTimerMs(name: string, value: unknown, min: number): number {
+  const ms = expectInteger(name, value, min);
+  if (ms > timerLimitMs) {
+    throw new ConfigurationError(
+      `Expected \`${name}\` (${ms}) to be <= ${timerLimitMs} ms (the longest timer Node.js can hold).`,
+      { option: name },
+    );
+  }
+  return ms;
+}
+
+const timerLimitMs = 2_147_483_647;
+
 export function expectOneOf<T extends string>(
   name: string,
   value: unknown,

@@ -59,8 +59,9 @@ export class PoolConnections {
     return false;
   }
 
-  lent(connection: PoolConnection): void {
-    this.#lent.set(connection, this.#clock.now());
+  /** The connection was checked out at `now`. */
+  lent(connection: PoolConnection, now: number): void {
+    this.#lent.set(connection, now);
   }
 
   /** The connection came back; returns how long it was out, ms (undefined if it was not). */
@@ -73,9 +74,9 @@ export class PoolConnections {
     return now - since;
   }
 
-  /** How long the connection sat unused before this checkout, ms. */
-  idleFor(connection: PoolConnection): number {
+  /** How long the connection had sat unused at `now`, ms. */
+  idleFor(connection: PoolConnection, now: number): number {
     const since = this.#lastUsed.get(connection);
-    return since === undefined ? 0 : this.#clock.now() - since;
+    return since === undefined ? 0 : now - since;
   }
 }

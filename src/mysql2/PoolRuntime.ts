@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection } from 'mysql2';
-import type { ConnectionManager } from '../connection/ConnectionManager.js';
+import { ConnectionManager } from '../connection/ConnectionManager.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { registerPoolMetrics, type PoolMetrics } from '../telemetry/poolMetrics.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
@@ -9,7 +9,6 @@ import {
   emptyCounters,
 } from './DatabasePoolMetrics.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
-import { targetManager } from './targetManager.js';
 import { PoolConnections } from './PoolConnections.js';
 import { PoolCheckoutError } from './PoolCheckoutError.js';
 import type { BaseCheckout, CheckoutCallback } from './CheckoutCallback.js';
@@ -53,9 +52,12 @@ export class PoolRuntime {
     this.sockets = sockets;
     this.baseCheckout = base;
     this.connections = new PoolConnections(config.clock);
-    this.manager = targetManager(config, (signal) => probeConnection(this, signal));
+    this.manager = new ConnectionManager({
+      ...config.manager,
+      connect: (signal) => probeConnection(this, signal),
+    });
     this.poolMetrics = registerPoolMetrics(
-      config.telemetry.meter,
+      config.manager.meter,
       config.name,
       () => this.metrics(),
       config.target,
@@ -74,11 +76,6 @@ export class PoolRuntime {
       this.counters.reconnects += 1;
       this.manager.connectionLost(state.connection, error);
     }
-  }
-
-  /** Tears the connection down now (socket included); mysql2 drops it from the pool. */
-  destroyConnection(connection: PoolConnection): void {
-    connection.destroy();
   }
 
   /**
@@ -136,6 +133,12 @@ export class PoolRuntime {
     started: number,
   ): PoolCheckoutError {
     const { connections, config } = this;
+    const state = this.manager.state;
+    // The reconnect loop's last failure, else the last checkout's own.
+    const lastError =
+      state.status === 'retrying' || state.status === 'failed'
+        ? state.error
+        : this.#lastConnectError;
     return new PoolCheckoutError({
       reason,
       pool: config.name,
@@ -145,9 +148,7 @@ export class PoolRuntime {
       oldestHeldMs: connections.oldestHeldMs(),
       queued: connections.pending,
       queueLimit: 0,
-      ...(reason === 'server-unreachable' && this.#lastConnectError !== undefined
-        ? { lastError: this.#lastConnectError }
-        : {}),
+      ...(reason === 'server-unreachable' && lastError !== undefined ? { lastError } : {}),
     });
   }
 

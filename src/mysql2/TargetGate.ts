@@ -1,12 +1,11 @@
-import type { Connection, ConnectionOptions } from 'mysql2';
+import type { ConnectionOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import type { Socket } from 'node:net';
-import type { ConnectionManager } from '../connection/ConnectionManager.js';
+import { ConnectionManager } from '../connection/ConnectionManager.js';
 import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import { adviseOnAccessDenied } from './adviseOnAccessDenied.js';
 import type { StatementHost } from './guardStatement.js';
 import type { ResolvedPoolConfig } from './parseDatabasePoolConfig.js';
-import { targetManager } from './targetManager.js';
 import { SocketTracker } from './SocketTracker.js';
 
 /**
@@ -28,7 +27,10 @@ export class TargetGate implements StatementHost {
 
   constructor(config: ResolvedPoolConfig, probeOptions: ConnectionOptions) {
     this.config = config;
-    this.manager = targetManager(config, (signal) => probe(probeOptions, config.target, signal));
+    this.manager = new ConnectionManager({
+      ...config.manager,
+      connect: (signal) => probe(probeOptions, config.target, signal),
+    });
   }
 
   /** Opens `socket` now, or once the target's reconnect loop succeeded. */
@@ -54,10 +56,6 @@ export class TargetGate implements StatementHost {
     if (verdict.kind === 'fatal' || !verdict.connectionLost) return;
     const status = this.manager.state.status;
     if (status === 'idle' || status === 'connected') this.manager.reconnect();
-  }
-
-  destroyConnection(connection: Connection): void {
-    connection.destroy();
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
-import { decorateStatements } from './decorateStatements.js';
+import { decorateStatements } from './guardStatement.js';
 import { parseDatabasePoolConfig } from './parseDatabasePoolConfig.js';
 import { SocketTracker } from './SocketTracker.js';
 import { TargetGate } from './TargetGate.js';
@@ -38,10 +38,7 @@ const gates = new Map<string, TargetGate>();
  */
 export function createConnection(config: HoldfastConnectionConfig): Connection {
   const given = typeof config === 'string' ? { uri: config } : config;
-  const resolved = parseDatabasePoolConfig(given, process.env, {
-    strict: false,
-    where: 'createConnection config',
-  });
+  const resolved = parseDatabasePoolConfig(given, process.env, 'createConnection config', false);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resolved.driverOptions)) {
     if (!poolOnly.has(key)) options[key] = value;

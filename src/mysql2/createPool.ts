@@ -22,27 +22,21 @@ export type PoolConfig = DatabasePoolConfig | string;
  */
 export function createPool(config: PoolConfig): HoldfastPool {
   const given = typeof config === 'string' ? { uri: config } : config;
-  return decoratePool(
-    parseDatabasePoolConfig(given, process.env, { strict: false, where: 'createPool config' }),
-  );
+  return decoratePool(parseDatabasePoolConfig(given, process.env, 'createPool config', false));
 }
+
+const extraKeys = [
+  ...['name', 'policy', 'state$', 'events$', 'ready', 'metrics', 'transaction', 'close'],
+] as const satisfies readonly Exclude<keyof HoldfastPoolExtras, 'state'>[];
 
 /**
  * mysql2's `PromisePool` over a decorated pool (`.pool` is the HoldfastPool), with the same
  * holdfast additions delegating to it.
  */
 export function promisePool(core: HoldfastPool): HoldfastPromisePool {
-  const promise = core.promise() as PromisePool & Partial<HoldfastPoolExtras>;
-  const extras: Omit<HoldfastPoolExtras, 'state'> = {
-    name: core.name,
-    policy: core.policy,
-    state$: core.state$,
-    events$: core.events$,
-    ready: (options) => core.ready(options),
-    metrics: () => core.metrics(),
-    transaction: (fn, options) => core.transaction(fn, options),
-    close: (options) => core.close(options),
-  };
+  const promise = core.promise() as PromisePool & Record<string, unknown>;
+  // The core pool's additions are arrows over its runtime (no `this`): the same functions serve.
+  for (const key of extraKeys) promise[key] = (core as unknown as Record<string, unknown>)[key];
   const run = (core as unknown as Record<symbol, PoolStatements['run'] | undefined>)[
     promiseStatements
   ];
@@ -55,12 +49,12 @@ export function promisePool(core: HoldfastPool): HoldfastPromisePool {
       }
       return run(method, sql, values);
     };
-  Object.assign(promise, extras, { query: statement('query'), execute: statement('execute') });
+  Object.assign(promise, { query: statement('query'), execute: statement('execute') });
   Object.defineProperty(promise, 'state', { get: () => core.state, enumerable: true });
   const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
   Object.defineProperty(promise, inspectCustom, {
     value: (...args: unknown[]) =>
       (core as unknown as Record<symbol, (...a: unknown[]) => unknown>)[inspectCustom]?.(...args),
   });
-  return promise as HoldfastPromisePool;
+  return promise as unknown as HoldfastPromisePool;
 }

@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2';
 import type { PoolRuntime } from './PoolRuntime.js';
-import { decorateStatements } from './decorateStatements.js';
+import { decorateStatements } from './guardStatement.js';
 import { destroySocket, whenSocketClosed } from './SocketTracker.js';
 
 type Method = (this: PoolConnection, ...args: unknown[]) => unknown;

@@ -1,4 +1,4 @@
-import type { Pool, PoolOptions } from 'mysql2';
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { mysql } from './mysql2Module.js';
 import { expectInteger } from '../internal/validate.js';
 import { decorateConnection } from './decorateConnection.js';
@@ -92,8 +92,13 @@ async function closePool(runtime: PoolRuntime, base: Pool, timeoutMs: number): P
   await runtime.manager.close();
   // Handshakes still under way (a blackholed server may never answer one) end now.
   runtime.sockets.destroyUnless((config) => runtime.connections.hasConfig(config));
-  // Checkouts waiting for a connection to come back look again, and find the pool closed.
+  // Checkouts waiting for a connection to come back look again, and find the pool closed; those
+  // queued in mysql2 fail now (a connection mysql2 hands one later goes back).
   runtime.wakeAll();
+  const closed = runtime.closedError() as NodeJS.ErrnoException;
+  for (const queued of [...runtime.ungated]) {
+    if (!runtime.probes.has(queued)) queued(closed, undefined as unknown as PoolConnection);
+  }
   const deadline = clock.now() + timeoutMs;
   while (runtime.connections.used > 0 && clock.now() < deadline) {
     await new Promise<void>((resolve) => {

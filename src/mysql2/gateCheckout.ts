@@ -24,7 +24,6 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
   // Read through a call: the flag changes inside mysql2's synchronous getConnection.
   const wasQueued = (): boolean => queued;
   const take = (callback: CheckoutCallback, started: number): void => {
-    const { clock, checkoutTimeoutMs, idleValidationMs } = runtime.config;
     if (runtime.manager.state.status === 'closed') {
       fail(runtime, callback, runtime.closedError());
       return;
@@ -33,46 +32,69 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       waitForRelease(callback, started);
       return;
     }
-    let settled = false;
-    let timer: unknown;
-    // The one closure a checkout allocates; the rare paths are functions below.
-    const wrapped: CheckoutCallback = (error, connection) => {
-      runtime.ungated.delete(wrapped);
-      if (timer !== undefined) {
-        clock.clearTimeout(timer);
-        runtime.connections.pending -= 1;
-      }
-      if (settled) {
-        if (!error) connection.release();
-        return;
-      }
-      settled = true;
-      if (error) connectFailed(callback, started, error);
-      else if (
-        !runtime.fresh.delete(connection) &&
-        runtime.connections.idleFor(connection) > idleValidationMs
-      ) {
-        validate(callback, started, connection);
-      } else handOut(runtime, callback, connection, started);
+    const checkout: Checkout = { done: undefined, timer: undefined, settled: false };
+    // Set as a property, not a named closure: under tsx (esbuild keepNames) naming a closure costs
+    // a defineProperty on every checkout.
+    checkout.done = (error, connection) => {
+      finish(checkout, callback, started, error, connection);
     };
-    runtime.ungated.add(wrapped);
     queued = false;
-    runtime.baseCheckout(wrapped);
+    runtime.baseCheckout(checkout.done);
     // (mysql2 queues a callback or calls it, never both.)
     if (wasQueued()) {
-      // Every connection is checked out: mysql2 queued the callback. Its wait is bounded here.
+      // Every connection is checked out: mysql2 queued the callback. Its wait is bounded here,
+      // and mysql2 may hand it to getConnection again (see below): it must pass the gate then.
+      runtime.ungated.add(checkout.done);
       runtime.connections.pending += 1;
-      timer = clock.setTimeout(
+      const { clock, checkoutTimeoutMs } = runtime.config;
+      checkout.timer = clock.setTimeout(
         () => {
-          timer = undefined;
+          checkout.timer = undefined;
           runtime.connections.pending -= 1;
-          settled = true;
+          checkout.settled = true;
           runtime.poolMetrics?.recordTimeout();
           fail(runtime, callback, runtime.checkoutError('pool-exhausted', started));
         },
         Math.max(1, checkoutTimeoutMs - (clock.now() - started)),
       );
     }
+  };
+
+  const finish = (
+    checkout: Checkout,
+    callback: CheckoutCallback,
+    started: number,
+    error: NodeJS.ErrnoException | null,
+    connection: PoolConnection,
+  ): void => {
+    const { clock, idleValidationMs } = runtime.config;
+    if (checkout.done !== undefined) runtime.ungated.delete(checkout.done);
+    if (checkout.timer !== undefined) {
+      clock.clearTimeout(checkout.timer);
+      runtime.connections.pending -= 1;
+    }
+    if (checkout.settled) {
+      if (!error) connection.release();
+      return;
+    }
+    checkout.settled = true;
+    if (runtime.manager.state.status === 'closed') {
+      // The pool closed while mysql2 had the checkout queued.
+      if (!error) connection.release();
+      fail(runtime, callback, runtime.closedError());
+      return;
+    }
+    if (error) {
+      connectFailed(callback, started, error);
+      return;
+    }
+    const now = clock.now();
+    if (
+      !runtime.fresh.delete(connection) &&
+      runtime.connections.idleFor(connection, now) > idleValidationMs
+    ) {
+      validate(callback, started, connection);
+    } else handOut(runtime, callback, connection, started, now);
   };
 
   const connectFailed = (
@@ -112,7 +134,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
     let answered = false;
     const evict = (): void => {
       runtime.counters.evictions += 1;
-      runtime.destroyConnection(connection);
+      connection.destroy();
       take(callback, started);
     };
     const pingTimer = clock.setTimeout(
@@ -127,7 +149,7 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
       answered = true;
       clock.clearTimeout(pingTimer);
       if (error) evict();
-      else handOut(runtime, callback, connection, started);
+      else handOut(runtime, callback, connection, started, clock.now());
     });
   };
 
@@ -216,19 +238,27 @@ export function gateCheckout(runtime: PoolRuntime): (callback: CheckoutCallback)
   };
 }
 
+/** One checkout passed to mysql2: its callback, and the wait timer while mysql2 queues it. */
+interface Checkout {
+  done: CheckoutCallback | undefined;
+  timer: unknown;
+  settled: boolean;
+}
+
 function handOut(
   runtime: PoolRuntime,
   callback: CheckoutCallback,
   connection: PoolConnection,
   started: number,
+  now: number,
 ): void {
-  const waited = runtime.config.clock.now() - started;
+  const waited = now - started;
   const { counters } = runtime;
   counters.checkouts += 1;
   counters.checkoutWaitMsTotal += waited;
   if (waited > counters.checkoutWaitMsMax) counters.checkoutWaitMsMax = waited;
   runtime.poolMetrics?.recordWaitTime(waited);
-  runtime.connections.lent(connection);
+  runtime.connections.lent(connection, now);
   callback(null, connection);
 }
 

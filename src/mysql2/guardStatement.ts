@@ -34,8 +34,6 @@ export interface StatementHost {
     readonly queryTimeoutMs: number;
   };
   readonly counters: { queryTimeouts: number };
-  /** Tears the connection down now (socket included). */
-  destroyConnection(connection: Connection): void;
   /** A connection died: the manager checks the server (its one loop). */
   targetLost(error: unknown): void;
 }
@@ -86,6 +84,24 @@ export function guardStatement(
   return original.apply(connection, args);
 }
 
+/**
+ * Puts the statement guard on one connection's `query` and `execute`, as own properties of that
+ * instance. Each calls the prototype's method looked up at call time, so an instrumentation
+ * that patches `Connection.prototype` after holdfast was loaded (OpenTelemetry's) still sees
+ * every statement, and other connections in the process stay plain mysql2.
+ */
+export function decorateStatements(host: StatementHost, connection: Connection): void {
+  const own = connection as unknown as Record<string, Method>;
+  own.query = function query(this: Connection, ...args: unknown[]): unknown {
+    const proto = Object.getPrototypeOf(connection) as Record<string, Method>;
+    return guardStatement(host, connection, proto.query as Method, args);
+  };
+  own.execute = function execute(this: Connection, ...args: unknown[]): unknown {
+    const proto = Object.getPrototypeOf(connection) as Record<string, Method>;
+    return guardStatement(host, connection, proto.execute as Method, args);
+  };
+}
+
 function guarded(
   runtime: StatementHost,
   connection: Connection,
@@ -103,7 +119,8 @@ function guarded(
     const error = new QueryTimeoutError(classifyStatement(sql).operation, queryTimeoutMs);
     if (!destroySocket(connection.config, error)) connection.destroy();
   }, queryTimeoutMs);
-  return function result(this: unknown, error, rows, fields) {
+  // Anonymous: under tsx (esbuild keepNames) a named function costs a defineProperty per statement.
+  return function (this: unknown, error, rows, fields) {
     clock.clearTimeout(timer);
     if (!error) return callback.call(this, error, rows, fields);
     const reported = statementError(runtime, connection, error, sql, idempotent, timedOut);
@@ -127,7 +144,7 @@ function statementError(
   const verdict = runtime.config.classifier.classify(error, { attempt: 1, scope: 'execute' });
   if (verdict.kind === 'fatal') return error;
   if (verdict.connectionLost) {
-    runtime.destroyConnection(connection);
+    connection.destroy();
     runtime.targetLost(error);
   }
   if (isUnsent(error) || (idempotent ?? info.kind === 'read')) return error;

@@ -1,139 +1,108 @@
 import type { ClassifierRule } from '../classify/Classification.js';
 import { ErrorClassifier } from '../classify/ErrorClassifier.js';
 import { retryPolicyFromEnv } from '../config/retryPolicyFromEnv.js';
+import type { ConnectionManagerOptions } from '../connection/ConnectionManagerOptions.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { type Clock, systemClock } from '../internal/Clock.js';
-import { type Random, systemRandom } from '../internal/Random.js';
 import { type CredentialUrl, parseCredentialUrl } from '../internal/parseCredentialUrl.js';
-import { describe, expectInteger, rejectUnknownKeys } from '../internal/validate.js';
-import type { CircuitBreakerHook, RetryBudgetHook } from '../retry/hooks.js';
-import { type RetryOptions, type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
-import { maxDelayLimitMs, resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
+import { describe, expectInteger, expectTimerMs, rejectUnknownKeys } from '../internal/validate.js';
+import { type RetryPolicy, mysqlRetryDefaults } from '../retry/RetryOptions.js';
+import { resolveRetryPolicy } from '../retry/resolveRetryPolicy.js';
 import { describeUnparsedUrl } from '../telemetry/describeUnparsedUrl.js';
-import type { TargetDescription, TelemetryOptions } from '../telemetry/TelemetryOptions.js';
+import type { TargetDescription } from '../telemetry/TelemetryOptions.js';
 import type { DatabasePoolConfig } from './DatabasePoolConfig.js';
-import { describeShape, hasShape, mysqlOptionRules } from './mysqlOptionRules.js';
+import { mysqlOptionKeys } from './mysqlOptionKeys.js';
 
-/** `createDatabasePool`'s config, validated, with every default filled in. */
+/** A pool's (or a `createConnection` target's) config, validated, with the defaults filled in. */
 export interface ResolvedPoolConfig {
   readonly name: string;
-  /** Options handed to mysql2's `createPool` (holds the password: never log it). */
+  /** Options handed to mysql2 (holds the password: never log it). */
   readonly driverOptions: Readonly<Record<string, unknown>>;
   readonly connectionLimit: number;
   readonly retry: RetryPolicy;
   readonly queryTimeoutMs: number;
   readonly checkoutTimeoutMs: number;
   readonly idleValidationMs: number;
-  readonly connectTimeoutMs: number;
   readonly classifier: ErrorClassifier;
   readonly target: TargetDescription;
-  readonly telemetry: TelemetryOptions;
-  readonly circuitBreaker: CircuitBreakerHook | undefined;
-  readonly budget: RetryBudgetHook | false | undefined;
   readonly clock: Clock;
-  readonly random: Random;
+  /** The target's `ConnectionManager` options, but `connect` (the manager checks its own). */
+  readonly manager: Omit<ConnectionManagerOptions<TargetDescription>, 'connect'>;
 }
 
-const holdfastKeys = [
-  'name',
-  'pool_name',
-  'poolName',
-  'pool_size',
-  'poolSize',
-  'retry',
-  'queryTimeoutMs',
-  'checkoutTimeoutMs',
-  'idleValidationMs',
-  'classifierRules',
-  'classifier',
-  'circuitBreaker',
-  'budget',
-  'logger',
-  'tracer',
-  'meter',
-  'clock',
-  'random',
-] as const;
-
-const holdfastKeySet: ReadonlySet<string> = new Set(holdfastKeys);
-const knownKeys: readonly string[] = [...Object.keys(mysqlOptionRules), ...holdfastKeys];
-let where = 'createDatabasePool config';
-const defaultTimeoutMs = 10_000;
-const defaultIdleValidationMs = 1000;
-const defaultConnectionLimit = 10;
-
-/** How strictly the mysql2 half of a config is checked. */
-export interface ParseMode {
-  /**
-   * `true` (createDatabasePool): unknown keys and malformed mysql2 values are a
-   * `ConfigurationError`. `false` (the drop-in `createPool` / `createConnection`): the mysql2
-   * half is passed to mysql2 as given, as mysql2's own factories would take it (libraries such as
-   * TypeORM and Knex build it); holdfast's keys are still checked.
-   */
-  readonly strict: boolean;
-  /** Names the config in messages, e.g. `createPool config`. */
-  readonly where: string;
-}
+// The manager's own options, passed to it as given (it validates them).
+const managerKeys = ['circuitBreaker', 'budget', 'logger', 'tracer', 'meter', 'random'] as const;
+const holdfastKeys: readonly string[] = [
+  ...['name', 'pool_name', 'poolName', 'pool_size', 'poolSize', 'retry', 'clock'],
+  ...['queryTimeoutMs', 'checkoutTimeoutMs', 'idleValidationMs', 'classifierRules', 'classifier'],
+  ...managerKeys,
+];
+const knownKeys: readonly string[] = [...Object.keys(mysqlOptionKeys), ...holdfastKeys];
 
 /**
- * Validates a pool config and fills in the defaults. Retry options are merged
- * explicit > `DB_RETRY_*` in `env` > the reference design's MySQL defaults. No message ever
- * contains a password or a URI (which may carry one).
+ * Takes holdfast's options out of a config and checks them eagerly; the rest is mysql2's, passed
+ * to it as given (libraries such as TypeORM and Knex build it), except that `strict`
+ * (createDatabasePool) refuses a key that is neither mysql2's nor holdfast's. Retry options are
+ * merged explicit > `DB_RETRY_*` in `env` > the MySQL defaults. No message carries a password.
  *
- * @throws {ConfigurationError} an unknown key, a value of the wrong shape or range, or two
- *   spellings of one option (`pool_size` and `poolSize`) with different values; `error.option`
- *   names the key or environment variable
+ * @throws {ConfigurationError} an unknown key (strict), a malformed holdfast option, `uri` or
+ *   `DB_RETRY_*` variable, or two spellings of one option that disagree; `error.option` names it
  */
 export function parseDatabasePoolConfig(
   config: DatabasePoolConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
-  mode: ParseMode = { strict: true, where: 'createDatabasePool config' },
+  where = 'createDatabasePool config',
+  strict = true,
 ): ResolvedPoolConfig {
-  where = mode.where;
   const untyped: unknown = config;
   if (typeof untyped !== 'object' || untyped === null || Array.isArray(untyped)) {
     throw new ConfigurationError(
       `Expected the ${where} to be an object, got ${describe(untyped)}.`,
     );
   }
+  if (strict) rejectUnknownKeys(config, knownKeys, where);
   const given = config as Readonly<Record<string, unknown>>;
   const driverOptions: Record<string, unknown> = {};
-  if (mode.strict) rejectUnknownKeys(config, knownKeys, where);
-  else {
-    for (const [key, value] of Object.entries(given)) {
-      if (!holdfastKeySet.has(key) && value !== undefined) driverOptions[key] = value;
-    }
+  for (const [key, value] of Object.entries(given)) {
+    if (!holdfastKeys.includes(key) && value !== undefined) driverOptions[key] = value;
   }
-  for (const [key, shape] of mode.strict ? Object.entries(mysqlOptionRules) : []) {
-    const value = given[key];
-    if (value === undefined) continue;
-    if (!hasShape(value, shape)) {
-      const shown = shape === 'secret' ? `a ${typeof value}` : describe(value);
-      throw new ConfigurationError(
-        `Expected \`${key}\` (${shown}) to be ${describeShape(shape)} in the ${where}.`,
-        { option: key },
-      );
-    }
-    driverOptions[key] = value;
-  }
-
-  const name = pickSynonym(given, ['name', 'pool_name', 'poolName'], 'string')?.value ?? 'mysql';
+  const [nameKey, name] = synonym(given, ['name', 'pool_name', 'poolName'], where, 'mysql');
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new ConfigurationError(`Expected \`pool_name\` to be a non-empty string.`, {
-      option: 'pool_name',
-    });
+    throw new ConfigurationError(
+      `Expected \`${nameKey}\` (${describe(name)}) to be a non-empty string in the ${where}.`,
+      { option: nameKey },
+    );
   }
-  const limit = pickSynonym(given, ['pool_size', 'poolSize', 'connectionLimit'], 'count');
-  const connectionLimit =
-    limit === undefined ? defaultConnectionLimit : expectInteger(limit.key, limit.value, 1);
-  const connectTimeoutMs = timeout(given, 'connectTimeout', defaultTimeoutMs, 1);
-
+  const limit = synonym(given, ['pool_size', 'poolSize', 'connectionLimit'], where, 10);
+  const connectionLimit = expectInteger(limit[0], limit[1], 1);
+  const connectTimeoutMs = expectTimerMs('connectTimeout', given.connectTimeout ?? 10_000, 1);
+  if (given.retry !== undefined && (typeof given.retry !== 'object' || given.retry === null)) {
+    throw new ConfigurationError(
+      `Expected \`retry\` (${describe(given.retry)}) to be an object of retry options in the ${where}.`,
+      { option: 'retry' },
+    );
+  }
   const retry = resolveRetryPolicy(
-    retryOptions(given.retry),
+    given.retry ?? {},
     retryPolicyFromEnv('DB', mysqlRetryDefaults, env),
-    'the `retry` option of the createDatabasePool config',
+    `the \`retry\` option of the ${where}`,
   );
-
+  const classifier =
+    given.classifier instanceof ErrorClassifier
+      ? given.classifier
+      : classifierOf(given.classifierRules ?? given.classifier, where);
+  const clock = config.clock ?? systemClock;
+  const target = targetOf(name, driverOptions, where);
+  const { name: _name, ...manage } = target;
+  const manager: Record<string, unknown> = {
+    name,
+    retry,
+    classifier,
+    target: manage,
+    connectTimeoutMs,
+    clock,
+  };
+  for (const key of managerKeys) if (given[key] !== undefined) manager[key] = given[key];
   return {
     name,
     driverOptions: Object.freeze({
@@ -143,84 +112,38 @@ export function parseDatabasePoolConfig(
     }),
     connectionLimit,
     retry,
-    queryTimeoutMs: timeout(given, 'queryTimeoutMs', defaultTimeoutMs, 1),
-    checkoutTimeoutMs: timeout(given, 'checkoutTimeoutMs', defaultTimeoutMs, 1),
-    idleValidationMs: timeout(given, 'idleValidationMs', defaultIdleValidationMs, 0),
-    connectTimeoutMs,
-    classifier:
-      given.classifier instanceof ErrorClassifier
-        ? given.classifier
-        : classifierOf(given.classifierRules ?? given.classifier),
-    target: targetOf(name, driverOptions),
-    telemetry: {
-      ...(config.logger === undefined ? {} : { logger: config.logger }),
-      ...(config.tracer === undefined ? {} : { tracer: config.tracer }),
-      ...(config.meter === undefined ? {} : { meter: config.meter }),
-    },
-    circuitBreaker: config.circuitBreaker,
-    budget: config.budget,
-    clock: config.clock ?? systemClock,
-    random: config.random ?? systemRandom,
+    queryTimeoutMs: expectTimerMs('queryTimeoutMs', given.queryTimeoutMs ?? 10_000, 1),
+    checkoutTimeoutMs: expectTimerMs('checkoutTimeoutMs', given.checkoutTimeoutMs ?? 10_000, 1),
+    idleValidationMs: expectTimerMs('idleValidationMs', given.idleValidationMs ?? 1000, 0),
+    classifier,
+    target,
+    clock,
+    manager: manager as unknown as ResolvedPoolConfig['manager'],
   };
 }
 
-/** The value of an option that has several spellings; they must agree when several are given. */
-function pickSynonym(
+/** The option with several spellings, and its value; they must agree when several are given. */
+function synonym(
   given: Readonly<Record<string, unknown>>,
-  keys: readonly string[],
-  shape: 'string' | 'count',
-): { key: string; value: unknown } | undefined {
-  let chosen: { key: string; value: unknown } | undefined;
+  keys: readonly [string, ...string[]],
+  where: string,
+  fallback: unknown,
+): [string, unknown] {
+  let chosen: string | undefined;
   for (const key of keys) {
-    const value = given[key];
-    if (value === undefined) continue;
-    if (chosen !== undefined && chosen.value !== value) {
+    if (given[key] === undefined) continue;
+    if (chosen !== undefined && given[chosen] !== given[key]) {
       throw new ConfigurationError(
-        `\`${chosen.key}\` (${describe(chosen.value)}) and \`${key}\` (${describe(value)}) disagree in the ${where}: give only one of them.`,
+        `\`${chosen}\` (${describe(given[chosen])}) and \`${key}\` (${describe(given[key])}) disagree in the ${where}: give only one of them.`,
         { option: key },
       );
     }
-    if (!hasShape(value, shape)) {
-      throw new ConfigurationError(
-        `Expected \`${key}\` (${describe(value)}) to be ${describeShape(shape)} in the ${where}.`,
-        { option: key },
-      );
-    }
-    chosen = { key, value };
+    chosen = key;
   }
-  return chosen;
+  return chosen === undefined ? [keys[0], fallback] : [chosen, given[chosen]];
 }
 
-function timeout(
-  given: Readonly<Record<string, unknown>>,
-  key: string,
-  fallback: number,
-  min: number,
-): number {
-  const value = given[key];
-  if (value === undefined) return fallback;
-  const ms = expectInteger(key, value, min);
-  if (ms > maxDelayLimitMs) {
-    throw new ConfigurationError(
-      `Expected \`${key}\` (${ms}) to be <= ${maxDelayLimitMs} ms (the longest timer Node.js can hold).`,
-      { option: key },
-    );
-  }
-  return ms;
-}
-
-function retryOptions(value: unknown): RetryOptions {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(
-      `Expected \`retry\` (${describe(value)}) to be an object of retry options in the ${where}.`,
-      { option: 'retry' },
-    );
-  }
-  return value;
-}
-
-function classifierOf(rules: unknown): ErrorClassifier {
+function classifierOf(rules: unknown, where: string): ErrorClassifier {
   if (
     rules !== undefined &&
     (!Array.isArray(rules) || rules.some((r) => typeof r !== 'function'))
@@ -237,12 +160,16 @@ function classifierOf(rules: unknown): ErrorClassifier {
 }
 
 /** Span and metric attributes; a URI is parsed only for its host, port and database. */
-function targetOf(name: string, options: Readonly<Record<string, unknown>>): TargetDescription {
+function targetOf(
+  name: string,
+  options: Readonly<Record<string, unknown>>,
+  where: string,
+): TargetDescription {
   let host = options.host as string | undefined;
   let port = options.port === undefined ? undefined : Number(options.port);
   let database = options.database as string | undefined;
   if (typeof options.uri === 'string') {
-    const url = parseUri(options.uri);
+    const url = parseUri(options.uri, where);
     host ??= url.host;
     port ??= url.url.port === '' ? undefined : Number(url.url.port);
     database ??= decodeURIComponent(url.url.pathname.replace(/^\//, '')) || undefined;
@@ -261,7 +188,7 @@ function targetOf(name: string, options: Readonly<Record<string, unknown>>): Tar
  * The `uri` option, checked before mysql2 sees it: mysql2 would take `mysql:/root:pw@h/db` as a
  * database named `root:pw@h/db`, which the server's "Unknown database" error then repeats.
  */
-function parseUri(text: string): Extract<CredentialUrl, { ok: true }> {
+function parseUri(text: string, where: string): Extract<CredentialUrl, { ok: true }> {
   const parsed = parseCredentialUrl(text);
   const why = !parsed.ok
     ? parsed.why

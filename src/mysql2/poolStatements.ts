@@ -57,10 +57,7 @@ export function poolStatements(runtime: PoolRuntime): PoolStatements {
       (_target, context) =>
         new Promise<[unknown, unknown]>((resolve, reject) => {
           if (context.attempt > 1) runtime.counters.statementRetries += 1;
-          const settle: ResultCallback = (error, rows, fields) => {
-            if (error) reject(error);
-            else resolve([rows, fields]);
-          };
+          const settle = settleWith(resolve, reject);
           const sent =
             values === undefined
               ? base.call(pool, sql, settle)
@@ -100,6 +97,17 @@ export function poolStatements(runtime: PoolRuntime): PoolStatements {
       return command;
     };
   return { query: make('query'), execute: make('execute'), run };
+}
+
+/** mysql2's result callback for a promise (an unnamed closure: see gateCheckout's `take`). */
+function settleWith(
+  resolve: (result: [unknown, unknown]) => void,
+  reject: (error: Error) => void,
+): ResultCallback {
+  return (error, rows, fields) => {
+    if (error) reject(error);
+    else resolve([rows, fields]);
+  };
 }
 
 /** A callback that throws must surface as mysql2's would: uncaught, not as a lost rejection. */

@@ -11,7 +11,6 @@ export interface ProbeHost {
   readonly ungated: Set<CheckoutCallback>;
   readonly probes: Set<CheckoutCallback>;
   readonly fresh: WeakSet<PoolConnection>;
-  destroyConnection(connection: PoolConnection): void;
 }
 
 /**
@@ -36,7 +35,7 @@ export function probeConnection(
     };
     const onAbort = (): void => {
       // A ping that never answers (a frozen server): the connection is torn down.
-      if (held !== undefined) runtime.destroyConnection(held);
+      held?.destroy();
       finish(abortReason(signal));
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -60,7 +59,7 @@ export function probeConnection(
       connection.ping((pingError) => {
         held = undefined;
         if (settled) return;
-        if (pingError) runtime.destroyConnection(connection);
+        if (pingError) connection.destroy();
         else connection.release();
         finish(pingError ?? undefined);
       });

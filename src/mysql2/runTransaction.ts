@@ -49,9 +49,9 @@ export function transactionHandler(runtime: PoolRuntime, maxRetries?: number): R
     classifier: config.classifier,
     defaults: config.retry,
     clock: config.clock,
-    random: config.random,
-    ...(config.circuitBreaker === undefined ? {} : { circuitBreaker: config.circuitBreaker }),
-    ...(config.budget === undefined || config.budget === false ? {} : { budget: config.budget }),
+    ...(config.manager.random && { random: config.manager.random }),
+    ...(config.manager.circuitBreaker && { circuitBreaker: config.manager.circuitBreaker }),
+    ...(config.manager.budget && { budget: config.manager.budget }),
   });
 }
 
@@ -115,7 +115,7 @@ async function runOnce<T>(
   } catch (error) {
     const lost = lostConnectionCause(error);
     if (lost === undefined) await rollback(connection);
-    else runtime.destroyConnection(connection);
+    else connection.destroy();
     if (phase === 'commit' && lost !== undefined && !isUnsent(lost)) {
       throw new OutcomeUnknownError(
         `The connection to ${runtime.config.name} was lost while COMMIT was in flight: the transaction may or may not have been committed. Check whether its changes are there before running it again.`,

@@ -146,6 +146,31 @@ describe('HoldfastPoolCluster', () => {
     });
   });
 
+  describe('callback form', () => {
+    it("runs query and execute on the picked node's pool and calls back with its rows", async () => {
+      const { cluster, node } = makeCluster({ PRIMARY: 0, REPLICA: 1 });
+      const call = (method: 'query' | 'execute', sql: string): Promise<unknown> =>
+        new Promise((resolve, reject) => {
+          cluster.writer()[method](sql, [], (error: Error | null, rows?: unknown) => {
+            if (error) reject(error);
+            else resolve(rows);
+          });
+        });
+      expect(await call('query', insert)).to.deep.equal([{ node: 'PRIMARY' }]);
+      expect(await call('execute', insert)).to.deep.equal([{ node: 'PRIMARY' }]);
+      expect(node('PRIMARY').statements).to.deep.equal([insert, insert]);
+      await cluster.close();
+    });
+
+    it('refuses a statement without a callback (it may have to wait for a node)', async () => {
+      const { cluster } = makeCluster({ PRIMARY: 0 });
+      expect(() => {
+        cluster.reader().query('SELECT 1');
+      }).to.throw(TypeError, /callback/);
+      await cluster.close();
+    });
+  });
+
   describe('failover', () => {
     it('sends a waiting write to a promoted replica at the next role check', async () => {
       const { cluster, node } = makeCluster({ PRIMARY: 0, REPLICA: 1 });

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { ConnectionStatus } from '../../connection/ConnectionState.js';
+import { isHoldfastError } from '../../errors/HoldfastError.js';
 import type { TimerHandle } from '../../internal/Clock.js';
 import type { HoldfastPromisePool } from '../HoldfastPool.js';
 import type { ResolvedPoolClusterOptions } from './PoolClusterOptions.js';
@@ -72,6 +73,34 @@ export class ClusterNode {
     return this.pool.state.status === 'connected';
   }
 
+  /**
+   * The pool lost its server (it is reconnecting, or its loop gave up on retryable errors): a
+   * call it gave up on before sending may go to another node.
+   */
+  get lostServer(): boolean {
+    const state = this.pool.state;
+    return (
+      state.status === 'connecting' ||
+      state.status === 'retrying' ||
+      state.status === 'closed' ||
+      (state.status === 'failed' &&
+        isHoldfastError(state.error) &&
+        state.error.code === 'ERR_HOLDFAST_RETRIES_EXHAUSTED')
+    );
+  }
+
+  /** The error the pool's loop is retrying or gave up on, if any. */
+  get lastError(): Error | undefined {
+    const state = this.pool.state;
+    return state.status === 'retrying' || state.status === 'failed' ? state.error : undefined;
+  }
+
+  /** The node for an error message, e.g. `PRIMARY retrying (connect ECONNREFUSED)`. */
+  describe(): string {
+    const why = this.lastError === undefined ? '' : ` (${this.lastError.message})`;
+    return `${this.id} ${this.status}${this.usable ? ` ${this.#role}` : ''}${why}`;
+  }
+
   /** Starts the pool's reconnect loop when it is not running (idle, or gave up). */
   start(): void {
     const status = this.status;
@@ -141,4 +170,14 @@ export class ClusterNode {
       if (!this.#closed && this.status === 'failed') this.start();
     }, restoreNodeTimeout);
   }
+}
+
+/** The server refused a write because it is read-only (a replica, or a demoted primary): 1290. */
+export function isReadOnlyRefusal(error: unknown): boolean {
+  const e = error as { errno?: unknown; code?: unknown } | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e.errno === 1290 || e.code === 'ER_OPTION_PREVENTS_STATEMENT')
+  );
 }

@@ -4,8 +4,6 @@ import { isUnsent, markUnsent } from '../../classify/unsent.js';
 import type { ReadyOptions } from '../../connection/ConnectionManagerOptions.js';
 import { AbortedError } from '../../errors/AbortedError.js';
 import { ClosedError } from '../../errors/ClosedError.js';
-import { isHoldfastError } from '../../errors/HoldfastError.js';
-import type { TimerHandle } from '../../internal/Clock.js';
 import type { PoolConfig } from '../createPool.js';
 import type { HoldfastPool, HoldfastPromisePool } from '../HoldfastPool.js';
 import { ClusterCheckoutError } from './ClusterCheckoutError.js';
@@ -14,7 +12,8 @@ import {
   type ClusterRouter,
   type ConnectionCallback,
 } from './ClusterNamespace.js';
-import { ClusterNode } from './ClusterNode.js';
+import { ClusterNode, isReadOnlyRefusal } from './ClusterNode.js';
+import { ClusterWaits } from './ClusterWaits.js';
 import { PromisePoolCluster } from './PromisePoolCluster.js';
 import { parseSelector, type ResolvedPoolClusterOptions } from './PoolClusterOptions.js';
 import { type PoolClusterState, clusterState, stateKey } from './PoolClusterState.js';
@@ -55,7 +54,8 @@ export class HoldfastPoolCluster extends EventEmitter {
   readonly #nodes: ClusterNode[] = [];
   readonly #namespaces = new Map<string, ClusterNamespace>();
   readonly #state$: BehaviorSubject<PoolClusterState>;
-  readonly #wakers = new Set<() => void>();
+  // While a write waits for a primary, every connected node that is not the primary is asked.
+  readonly #waits: ClusterWaits;
   // What the namespaces call: the routing stays private to the cluster.
   readonly #router: ClusterRouter = {
     route: (target, send, options) => this.#route(target, send, options),
@@ -66,8 +66,6 @@ export class HoldfastPoolCluster extends EventEmitter {
   #started = false;
   #closing: Promise<void> | undefined;
   #closed = false;
-  #primaryWaiters = 0;
-  #roleTimer: TimerHandle;
   #splitWarned = '';
 
   /** Use `createPoolCluster`; `createPool` builds each node's pool. */
@@ -77,6 +75,11 @@ export class HoldfastPoolCluster extends EventEmitter {
     this.#options = options;
     this.#createPool = createPool;
     this.#state$ = new BehaviorSubject(clusterState([], undefined, false));
+    this.#waits = new ClusterWaits(options.clock, options.roleCheckIntervalMs, () => {
+      for (const node of this.#nodes) {
+        if (node.usable && node.role !== 'primary') void node.checkRole();
+      }
+    });
   }
 
   /** The cluster's state now, then each change; never errors; completes after `closed`. */
@@ -209,7 +212,7 @@ export class HoldfastPoolCluster extends EventEmitter {
   close(options?: { readonly timeoutMs?: number }): Promise<void> {
     if (this.#closing === undefined) {
       this.#closed = true;
-      this.#stopRoleChecks();
+      this.#waits.stopRoleChecks();
       this.#changed();
       const timeoutMs = options?.timeoutMs ?? 10_000;
       this.#closing = Promise.all(this.#nodes.map((node) => node.close(timeoutMs))).then(() => {
@@ -265,12 +268,12 @@ export class HoldfastPoolCluster extends EventEmitter {
             cluster: this.name,
             wanted: target.label,
             waitedMs: clock.now() - started,
-            nodes: this.#nodes.map(describeNode),
-            lastError: lastError ?? lastNodeError(this.#nodes),
+            nodes: this.#nodes.map((node) => node.describe()),
+            lastError: lastError ?? this.#nodes.find((node) => node.lastError)?.lastError,
           }),
         );
       }
-      await this.#nextChange(remaining, target.wantsPrimary, options?.signal);
+      await this.#waits.next(remaining, target.wantsPrimary, options?.signal);
     }
   }
 
@@ -294,16 +297,7 @@ export class HoldfastPoolCluster extends EventEmitter {
       node.refusedWrite();
       return true;
     }
-    if (!isUnsent(error)) return false;
-    const state = node.pool.state;
-    return (
-      state.status === 'connecting' ||
-      state.status === 'retrying' ||
-      state.status === 'closed' ||
-      (state.status === 'failed' &&
-        isHoldfastError(state.error) &&
-        state.error.code === 'ERR_HOLDFAST_RETRIES_EXHAUSTED')
-    );
+    return isUnsent(error) && node.lostServer;
   }
 
   // The first use connects every node (a new cluster opens nothing until asked).
@@ -311,48 +305,6 @@ export class HoldfastPoolCluster extends EventEmitter {
     if (this.#started) return;
     this.#started = true;
     for (const node of this.#nodes) node.start();
-  }
-
-  #nextChange(ms: number, wantsPrimary: boolean, signal?: AbortSignal): Promise<void> {
-    const { clock } = this.#options;
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        this.#wakers.delete(wake);
-        clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', wake);
-        if (wantsPrimary) {
-          this.#primaryWaiters -= 1;
-          if (this.#primaryWaiters === 0) this.#stopRoleChecks();
-        }
-        resolve();
-      };
-      this.#wakers.add(wake);
-      const timer = clock.setTimeout(wake, ms);
-      signal?.addEventListener('abort', wake, { once: true });
-      if (wantsPrimary) {
-        this.#primaryWaiters += 1;
-        if (this.#roleTimer === undefined) this.#checkRoles();
-      }
-    });
-  }
-
-  // While a write waits for a primary: ask every connected node that is not the primary now,
-  // then again every roleCheckIntervalMs (a promotion tells the clients nothing).
-  #checkRoles(): void {
-    for (const node of this.#nodes)
-      if (node.usable && node.role !== 'primary') void node.checkRole();
-    this.#roleTimer = this.#options.clock.setTimeout(() => {
-      this.#checkRoles();
-    }, this.#options.roleCheckIntervalMs);
-  }
-
-  #stopRoleChecks(): void {
-    if (this.#roleTimer !== undefined) this.#options.clock.clearTimeout(this.#roleTimer);
-    this.#roleTimer = undefined;
-  }
-
-  #wakeAll(): void {
-    for (const wake of [...this.#wakers]) wake();
   }
 
   #changed(): void {
@@ -373,8 +325,7 @@ export class HoldfastPoolCluster extends EventEmitter {
     if (stateKey(next) !== stateKey(this.#state$.value) && !this.#state$.closed) {
       this.#state$.next(next);
     }
-    if (this.#primary !== undefined && this.#primaryWaiters === 0) this.#stopRoleChecks();
-    this.#wakeAll();
+    this.#waits.wakeAll();
   }
 
   // Two servers that both accept writes (an old primary restarted without read_only): writes
@@ -399,29 +350,4 @@ export class HoldfastPoolCluster extends EventEmitter {
       `The pool cluster ${this.name} is closed; create a new cluster to connect again.`,
     );
   }
-}
-
-/** The server refused a write because it is read-only (a replica, or a demoted primary). */
-export function isReadOnlyRefusal(error: unknown): boolean {
-  const e = error as { errno?: unknown; code?: unknown } | null;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    (e.errno === 1290 || e.code === 'ER_OPTION_PREVENTS_STATEMENT')
-  );
-}
-
-function describeNode(node: ClusterNode): string {
-  const state = node.pool.state;
-  const why =
-    state.status === 'retrying' || state.status === 'failed' ? ` (${state.error.message})` : '';
-  return `${node.id} ${state.status}${node.usable ? ` ${node.role}` : ''}${why}`;
-}
-
-function lastNodeError(nodes: readonly ClusterNode[]): unknown {
-  for (const node of nodes) {
-    const state = node.pool.state;
-    if (state.status === 'retrying' || state.status === 'failed') return state.error;
-  }
-  return undefined;
 }

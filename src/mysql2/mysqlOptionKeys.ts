@@ -1,0 +1,61 @@
+import type { PoolOptions } from 'mysql2';
+import type { ExcludedMysqlOptions } from './DatabasePoolConfig.js';
+
+/**
+ * Every mysql2 pool option `createDatabasePool` accepts, so that a typo (`conectTimeout`) fails at
+ * startup instead of being ignored (mysql2 only prints a warning). Typed as a record of
+ * `keyof PoolOptions`: when a mysql2 upgrade adds or removes an option, this stops compiling.
+ * The values are mysql2's to judge.
+ */
+export const mysqlOptionKeys = {
+  host: true,
+  port: true,
+  user: true,
+  password: true,
+  password1: true,
+  password2: true,
+  password3: true,
+  passwordSha1: true,
+  database: true,
+  socketPath: true,
+  localAddress: true,
+  uri: true,
+  charset: true,
+  charsetNumber: true,
+  timezone: true,
+  connectTimeout: true,
+  ssl: true,
+  flags: true,
+  compress: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalNumbers: true,
+  dateStrings: true,
+  jsonStrings: true,
+  typeCast: true,
+  rowsAsArray: true,
+  nestTables: true,
+  namedPlaceholders: true,
+  multipleStatements: true,
+  stringifyObjects: true,
+  insecureAuth: true,
+  enableCleartextPlugin: true,
+  enableKeepAlive: true,
+  keepAliveInitialDelay: true,
+  maxPreparedStatements: true,
+  connectAttributes: true,
+  authPlugins: true,
+  infileStreamFactory: true,
+  queryFormat: true,
+  stream: true,
+  disableEval: true,
+  trace: true,
+  debug: true,
+  gracefulEnd: true,
+  connectionLimit: true,
+  maxIdle: true,
+  idleTimeout: true,
+  queueLimit: true,
+  waitForConnections: true,
+  resetOnRelease: true,
+} as const satisfies Record<Exclude<keyof PoolOptions, ExcludedMysqlOptions>, true>;
