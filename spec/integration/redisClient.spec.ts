@@ -203,7 +203,8 @@ describe('RedisClient (integration)', () => {
       await eventually(() => client.status !== 'ready', 2000);
       const waiting = outcomes([client.set(k('w'), '1'), client.incr(k('w2')), client.get(k('w'))]);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(client.status).to.equal('reconnecting');
+      // Between attempts or during one (the proxy accepts, then drops): queued, not failed.
+      expect(client.status).to.be.oneOf(['reconnecting', 'connecting']);
       await proxy.remove(down);
       expect(await waiting).to.deep.equal(['OK', 1, '1']);
     });
