@@ -6,6 +6,7 @@ import type { ConnectionManagerOptions } from '../../src/connection/ConnectionMa
 import type { ProbeResult } from '../../src/probe/ProbeResult.js';
 import type { Probe } from '../../src/probe/tcpProbe.js';
 import { accessDenied, codeError, connectionRefused } from '../helpers/fakeErrors.js';
+import { seqRandom } from '../helpers/seqRandom.js';
 import { settled } from '../helpers/settled.js';
 import type { TelemetryCapture } from '../helpers/telemetry.js';
 import { useFakeManagers } from './fakeManagers.js';
@@ -206,6 +207,48 @@ describe('ConnectionManager (probe)', () => {
     expect(signals[0]?.aborted).to.equal(true);
     expect(ready.state).to.equal('rejected');
     expect(clock.countTimers()).to.equal(0);
+  });
+
+  describe('a herd waiting for a server that restarts (ADR 0019, probed cycles)', () => {
+    // Jitter 0.5: the cycle's waits are 500, 1000, 2000 ms and it gives up at 3.5 s, half the
+    // callers' 7 s wait limit. The port refuses until `upAt`.
+    const herd = (upAt: number) => {
+      const connector = new FakeConnector([connectionRefused()]);
+      const starts: number[] = [];
+      const p = scriptedProbe(upAt);
+      const manager = make(connector, {
+        random: seqRandom([0]),
+        probe: { probe: p.probe },
+        connect: (signal) => {
+          starts.push(Date.now());
+          return Date.now() >= upAt
+            ? Promise.resolve({ id: 1, disposed: false })
+            : connector.connect(signal);
+        },
+      });
+      return { manager, starts };
+    };
+
+    it('is not failed by a probed cycle that ends within its limit: the server back at 5 s serves every caller', async () => {
+      const { manager, starts } = herd(5000);
+      const calls = Array.from({ length: 200 }, () => settled(manager.ready()));
+      await clock.tickAsync(10_000);
+      expect(calls.map((c) => c.state)).to.deep.equal(calls.map(() => 'resolved'));
+      expect(starts.at(-1)).to.be.within(5000, 5100);
+    });
+
+    it('fails at its own wait limit when the port never listens again, after at most two cycles', async () => {
+      const { manager, starts } = herd(Infinity);
+      const calls = Array.from({ length: 200 }, () => settled(manager.ready()));
+      // Past its 7 s limit a call fails at the next failure of an attempt of its own (8 s).
+      await clock.tickAsync(7900);
+      expect(calls.every((c) => c.state === 'pending')).to.equal(true);
+      await clock.tickAsync(200);
+      expect(calls.every((c) => c.state === 'rejected')).to.equal(true);
+      await clock.tickAsync(10_000);
+      // The first cycle (4 attempts by 3.5 s), then one restarted cycle after the base delay.
+      expect(starts).to.deep.equal([0, 500, 1500, 3500, 4500, 5000, 6000, 8000]);
+    });
   });
 
   it('rejects a malformed probe option', () => {

@@ -162,6 +162,11 @@ export class ConnectLoop<C> {
    * Whether the last cycle that gave up may be followed by another for calls still within
    * their wait limit: it used up its retries (not `maxElapsedMs`, the budget or the breaker).
    */
+  /** Whether the waits after `error` are probed (it found nobody listening). */
+  probes(error: unknown): boolean {
+    return this.#params.probe?.watches(error) === true;
+  }
+
   get restartable(): boolean {
     return this.#restartable;
   }

@@ -207,6 +207,7 @@ export class ConnectionManager<C> {
           : (this.#options.waitLimitMs ?? nominalScheduleMs(this.policy)),
         mayRestart: () => this.#loop.restartable,
         attemptJustStarted: () => this.#loop.attemptJustStarted,
+        probed: (error) => this.#loop.probes(error),
       },
       options,
     );

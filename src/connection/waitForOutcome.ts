@@ -45,6 +45,11 @@ export interface OutcomeSource<C> {
    * arriving now counts it as its own (a herd calling `ready()` together). @default never
    */
   readonly attemptJustStarted?: () => boolean;
+  /**
+   * Whether a cycle that ended on `error` was probed: it found nobody listening, and its waits
+   * watched the port. @default never
+   */
+  readonly probed?: (error: Error) => boolean;
 }
 
 /**
@@ -110,9 +115,13 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
             { cause: lastAttemptError(cause) },
           );
     /** Whether a cycle that used up its retries ends this call's wait. */
-    const failsWithCycle = (): boolean => {
+    const failsWithCycle = (error: Error): boolean => {
       if (timeoutMs !== undefined) return pastLimit();
-      return limitMs === 0 || sawWholeCycle || (hadChance && pastLimit());
+      if (limitMs === 0 || (hadChance && pastLimit())) return true;
+      // A cycle that ended against a closed port (a restarting server, its waits probed) does
+      // not end a wait still within its limit: no server was hammered, and the next cycle
+      // starts at once when the port listens again.
+      return sawWholeCycle && source.probed?.(error) !== true;
     };
     let current = arrival;
     const waiter: Waiter<C> = (state) => {
@@ -125,7 +134,7 @@ export function waitForOutcome<C>(source: OutcomeSource<C>, options?: ReadyOptio
         case 'failed':
           lastError = state.error;
           attemptEnded();
-          if (!source.mayRestart() || failsWithCycle()) {
+          if (!source.mayRestart() || failsWithCycle(state.error)) {
             fail(timeoutMs === undefined ? state.error : limitReached(state.error));
           }
           return;
